@@ -1,0 +1,292 @@
+package io.podidentity.server;
+
+import io.helidon.webserver.WebServer;
+import io.podidentity.api.ApiException;
+import io.podidentity.association.AssociationApi;
+import io.podidentity.association.AssociationService;
+import io.podidentity.association.ChangeFeed;
+import io.podidentity.auth.AccessKeys;
+import io.podidentity.auth.Authorizer;
+import io.podidentity.auth.Caller;
+import io.podidentity.auth.SecretBox;
+import io.podidentity.cluster.ClusterApi;
+import io.podidentity.cluster.ClusterRegistry;
+import io.podidentity.http.FrontDoor;
+import io.podidentity.http.QueryService;
+import io.podidentity.http.RequestMetrics;
+import io.podidentity.http.RestService;
+import io.podidentity.http.internal.HttpAnswer;
+import io.podidentity.sigv4.SigV4Verifier;
+import io.podidentity.sigv4.SigningSecret;
+import io.podidentity.store.Database;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * The podidentity control plane: the EKS association API, EKS Auth, and the builtin IAM/STS, on one
+ * port behind one {@link FrontDoor}. {@link #start} opens (and locks) the data dir, migrates the
+ * store, ensures the admin and agent keys and the credentials file, and starts listening.
+ */
+public final class PodIdentityServer implements AutoCloseable {
+  private final ServerConfig config;
+  private final DataDir dataDir;
+  private final Database db;
+  private final WebServer web;
+  private final ClusterRegistry clusters;
+  private final AssociationService associations;
+  private final AccessKeys keys;
+  private final SecretBox box;
+  private final SigningSecret<Caller> admin;
+  private final SigningSecret<Caller> agent;
+  private final PrometheusRegistry registry;
+  private final AtomicBoolean readyFlag;
+
+  private PodIdentityServer(
+      ServerConfig config,
+      DataDir dataDir,
+      Database db,
+      WebServer web,
+      ClusterRegistry clusters,
+      AssociationService associations,
+      AccessKeys keys,
+      SecretBox box,
+      SigningSecret<Caller> admin,
+      SigningSecret<Caller> agent,
+      PrometheusRegistry registry,
+      AtomicBoolean readyFlag) {
+    this.readyFlag = readyFlag;
+    this.config = config;
+    this.dataDir = dataDir;
+    this.db = db;
+    this.web = web;
+    this.clusters = clusters;
+    this.associations = associations;
+    this.keys = keys;
+    this.box = box;
+    this.admin = admin;
+    this.agent = agent;
+    this.registry = registry;
+  }
+
+  /** Starts a server; throws IllegalStateException with a clear message when it cannot. */
+  public static PodIdentityServer start(ServerConfig config) {
+    return start(config, Clock.systemUTC());
+  }
+
+  public static PodIdentityServer start(ServerConfig config, Clock clock) {
+    DataDir dir = DataDir.open(config.dataDir());
+    Database db = null;
+    try {
+      db = Database.openSqlite(dir.resolve("store.db"));
+      SecretBox box = SecretBox.loadOrCreate(dir.resolve("secret.key"));
+      AccessKeys keys = new AccessKeys(db, box, clock);
+      SigningSecret<Caller> admin = AdminKeys.ensure(keys, Caller.Kind.ADMIN, config.accountId());
+      SigningSecret<Caller> agent = AdminKeys.ensure(keys, Caller.Kind.AGENT, config.accountId());
+      dir.writePrivate("credentials", AdminKeys.credentialsFile(admin, agent));
+      dir.writePrivate("config", AdminKeys.configFile(config.region()));
+
+      ClusterRegistry clusters = new ClusterRegistry(db);
+      ChangeFeed feed = new ChangeFeed(db, clock);
+      AssociationService associations =
+          new AssociationService(
+              db,
+              clusters,
+              feed,
+              box,
+              clock,
+              config.issuer() == ServerConfig.Issuer.STS,
+              PodIdentityServer::basicPolicyCheck);
+
+      RestService.Builder eks = RestService.builder("eks");
+      new ClusterApi(clusters, config.accountId(), config.region(), clock).register(eks);
+      new AssociationApi(associations, feed, clusters).register(eks);
+      List<RestService> rest = new ArrayList<>(List.of(eks.build()));
+      List<QueryService> query = new ArrayList<>();
+
+      PrometheusRegistry registry = new PrometheusRegistry();
+      SigV4Verifier<Caller> verifier =
+          new SigV4Verifier<>(
+              keys,
+              SigV4Verifier.regionAndServices(
+                  config.region(), Set.of("eks", "eks-auth"), Set.of("iam", "sts")),
+              clock);
+      AtomicBoolean readyFlag = new AtomicBoolean(true);
+      Map<String, Supplier<HttpAnswer>> open =
+          Map.of(
+              "/healthz", () -> health(readyFlag.get()),
+              "/readyz", () -> health(readyFlag.get()),
+              "/metrics", () -> metrics(registry));
+      FrontDoor door =
+          new FrontDoor(
+              verifier, Authorizer.builtinKeys(), rest, query, open, new RequestMetrics(registry));
+      WebServer web = listen(config, door);
+      PodIdentityServer s =
+          new PodIdentityServer(
+              config,
+              dir,
+              db,
+              web,
+              clusters,
+              associations,
+              keys,
+              box,
+              admin,
+              agent,
+              registry,
+              readyFlag);
+      return s;
+    } catch (IOException e) {
+      closeQuietly(db);
+      dir.close();
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      closeQuietly(db);
+      dir.close();
+      throw e;
+    }
+  }
+
+  /** Sets what /healthz and /readyz answer (podidentity up flips it once everything runs). */
+  public void setReady(boolean r) {
+    readyFlag.set(r);
+  }
+
+  private static WebServer listen(ServerConfig config, FrontDoor door) {
+    try {
+      return WebServer.builder()
+          .host(config.host())
+          .port(config.port())
+          .maxPayloadSize(4L * 1024 * 1024)
+          .shutdownHook(false)
+          .routing(r -> r.any(door))
+          .build()
+          .start();
+    } catch (RuntimeException e) {
+      if (hasCause(e, BindException.class)) {
+        throw new IllegalStateException(
+            "cannot listen on "
+                + config.host()
+                + ":"
+                + config.port()
+                + ": the address is already in use (another podidentity, or another program)");
+      }
+      throw e;
+    }
+  }
+
+  private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Session policies must at least be JSON objects until the policy engine validates them. */
+  private static void basicPolicyCheck(String policy) {
+    try {
+      var n = io.podidentity.http.Json.MAPPER.readTree(policy);
+      if (n == null || !n.isObject()) {
+        throw ApiException.invalidParameter("policy must be a JSON policy document.");
+      }
+    } catch (IOException e) {
+      throw ApiException.invalidParameter("policy is not valid JSON.");
+    }
+  }
+
+  private static HttpAnswer health(boolean ok) {
+    return new HttpAnswer(
+        ok ? 200 : 503,
+        "text/plain",
+        Map.of(),
+        (ok ? "ok\n" : "starting\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static HttpAnswer metrics(PrometheusRegistry registry) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      PrometheusTextFormatWriter.create().write(out, registry.scrape());
+      return new HttpAnswer(
+          200, PrometheusTextFormatWriter.CONTENT_TYPE, Map.of(), out.toByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void closeQuietly(Database db) {
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  public int port() {
+    return web.port();
+  }
+
+  public String endpoint() {
+    String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+    return "http://" + host + ":" + port();
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  public DataDir dataDir() {
+    return dataDir;
+  }
+
+  public Database database() {
+    return db;
+  }
+
+  public ClusterRegistry clusters() {
+    return clusters;
+  }
+
+  public AssociationService associations() {
+    return associations;
+  }
+
+  public AccessKeys accessKeys() {
+    return keys;
+  }
+
+  public SecretBox secretBox() {
+    return box;
+  }
+
+  /** The administrator's key (profile podidentity). */
+  public SigningSecret<Caller> adminKey() {
+    return admin;
+  }
+
+  /** The agent's key (profile podidentity-agent). */
+  public SigningSecret<Caller> agentKey() {
+    return agent;
+  }
+
+  public PrometheusRegistry metricsRegistry() {
+    return registry;
+  }
+
+  @Override
+  public void close() {
+    web.stop();
+    db.close();
+    dataDir.close();
+  }
+}
