@@ -1,10 +1,31 @@
 package io.podidentity.cli;
 
-/** The {@code podidentity} command. */
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code podidentity} command: one launcher for every part of the system. */
+@Command(
+    name = "podidentity",
+    mixinStandardHelpOptions = true,
+    version = "podidentity 0.1.0",
+    description = "EKS Pod Identity, self-hosted, for any Kubernetes cluster.",
+    subcommands = {UpCommand.class, ServerCommand.class, ClusterCommand.class})
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.out.println("podidentity");
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line, also used by tests to run subcommands in-process. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          // Expected failures (port taken, data dir locked, bad flag value) are one clear line.
+          cmd.getErr().println("podidentity: " + ex.getMessage());
+          return 1;
+        });
+    return cl;
   }
 }

@@ -59,15 +59,13 @@ final class AdminKeys {
         + "\n";
   }
 
-  static String configFile(String region) {
-    return "[profile "
-        + ADMIN_PROFILE
-        + "]\nregion = "
-        + region
-        + "\n\n[profile "
-        + AGENT_PROFILE
-        + "]\nregion = "
-        + region
-        + "\n";
+  /** An AWS config file whose profiles point the CLI and SDKs at this server. */
+  static String configFile(String region, String endpoint) {
+    StringBuilder sb = new StringBuilder();
+    for (String p : new String[] {ADMIN_PROFILE, AGENT_PROFILE}) {
+      sb.append("[profile ").append(p).append("]\nregion = ").append(region).append('\n');
+      sb.append("endpoint_url = ").append(endpoint).append("\n\n");
+    }
+    return sb.toString();
   }
 }

@@ -95,7 +95,6 @@ public final class PodIdentityServer implements AutoCloseable {
       SigningSecret<Caller> admin = AdminKeys.ensure(keys, Caller.Kind.ADMIN, config.accountId());
       SigningSecret<Caller> agent = AdminKeys.ensure(keys, Caller.Kind.AGENT, config.accountId());
       dir.writePrivate("credentials", AdminKeys.credentialsFile(admin, agent));
-      dir.writePrivate("config", AdminKeys.configFile(config.region()));
 
       ClusterRegistry clusters = new ClusterRegistry(db);
       ChangeFeed feed = new ChangeFeed(db, clock);
@@ -132,6 +131,8 @@ public final class PodIdentityServer implements AutoCloseable {
           new FrontDoor(
               verifier, Authorizer.builtinKeys(), rest, query, open, new RequestMetrics(registry));
       WebServer web = listen(config, door);
+      dir.writePrivate(
+          "config", AdminKeys.configFile(config.region(), endpointOf(config.host(), web.port())));
       PodIdentityServer s =
           new PodIdentityServer(
               config,
@@ -237,8 +238,12 @@ public final class PodIdentityServer implements AutoCloseable {
   }
 
   public String endpoint() {
-    String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-    return "http://" + host + ":" + port();
+    return endpointOf(config.host(), port());
+  }
+
+  private static String endpointOf(String host, int port) {
+    String h = host.contains(":") ? "[" + host + "]" : host;
+    return "http://" + h + ":" + port;
   }
 
   public ServerConfig config() {
