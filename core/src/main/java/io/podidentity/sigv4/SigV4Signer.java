@@ -63,7 +63,8 @@ public final class SigV4Signer {
           names.add(k.toLowerCase(Locale.ROOT));
         });
     names.sort(String::compareTo);
-    String rawPath = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    String rawPath =
+        uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     HttpRequestView view = new HttpRequestView(method, rawPath, uri.getRawQuery(), hv, body);
     String canonical = Canonical.request(view, names, payloadHash);
     String scope = date + "/" + region + "/" + service + "/aws4_request";

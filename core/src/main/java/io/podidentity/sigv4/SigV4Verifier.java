@@ -75,8 +75,8 @@ public final class SigV4Verifier<P> {
       String signature) {}
 
   /**
-   * The credential scope's service of a request, without verifying anything; empty when the
-   * request carries no parseable Authorization header. Used to route a request to its protocol.
+   * The credential scope's service of a request, without verifying anything; empty when the request
+   * carries no parseable Authorization header. Used to route a request to its protocol.
    */
   public static Optional<String> scopeService(String authorizationHeader) {
     try {
@@ -183,8 +183,7 @@ public final class SigV4Verifier<P> {
       }
     }
     String canonical = Canonical.request(req, auth.signedHeaders(), payloadHash);
-    String scope =
-        auth.date() + "/" + auth.region() + "/" + auth.service() + "/aws4_request";
+    String scope = auth.date() + "/" + auth.region() + "/" + auth.service() + "/aws4_request";
     String expected =
         Canonical.signature(
             Canonical.signingKey(

@@ -17,8 +17,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The SigV4 canonical request, string to sign and signing key, as AWS defines them in "Create a
- * canonical request for Signature Version 4" (IAM user guide, reference_sigv-create-signed-request).
- * Used by both the verifier and the signer, so the two can never disagree.
+ * canonical request for Signature Version 4" (IAM user guide,
+ * reference_sigv-create-signed-request). Used by both the verifier and the signer, so the two can
+ * never disagree.
  */
 public final class Canonical {
   public static final String ALGORITHM = "AWS4-HMAC-SHA256";
@@ -27,8 +28,8 @@ public final class Canonical {
   private Canonical() {}
 
   /**
-   * The canonical request. Paths are normalised and each segment URI-encoded twice, as every
-   * non-S3 service expects; the query is decoded and re-encoded with AWS's rules and sorted.
+   * The canonical request. Paths are normalised and each segment URI-encoded twice, as every non-S3
+   * service expects; the query is decoded and re-encoded with AWS's rules and sorted.
    */
   public static String request(
       HttpRequestView req, List<String> signedHeaders, String payloadHash) {
