@@ -60,7 +60,7 @@ public final class Glob {
   /**
    * ARN matching as the ArnLike operator and the Resource element do it: each of the six
    * colon-separated components is matched separately (the sixth, the resource id, may itself
-   * contain colons). A pattern with fewer than six components is matched against the whole text.
+   * contain colons). A pattern with fewer than six components matches only if it is {@code *}.
    */
   public static boolean matchesArn(int[] p, String s) {
     int[] pc = new int[6];
@@ -71,7 +71,8 @@ public final class Glob {
       }
     }
     if (pn < 5) {
-      return matches(p, s);
+      // Not an ARN pattern: only a lone "*" matches (any ARN); anything else cannot match.
+      return p.length == 1 && p[0] == STAR;
     }
     int[] sc = new int[6];
     int sn = 0;
