@@ -6,7 +6,6 @@ import io.podidentity.association.AssociationApi;
 import io.podidentity.association.AssociationService;
 import io.podidentity.association.ChangeFeed;
 import io.podidentity.auth.AccessKeys;
-import io.podidentity.auth.Authorizer;
 import io.podidentity.auth.Caller;
 import io.podidentity.auth.SecretBox;
 import io.podidentity.cluster.ClusterApi;
@@ -16,9 +15,16 @@ import io.podidentity.http.QueryService;
 import io.podidentity.http.RequestMetrics;
 import io.podidentity.http.RestService;
 import io.podidentity.http.internal.HttpAnswer;
+import io.podidentity.iam.IamApi;
+import io.podidentity.iam.Roles;
+import io.podidentity.issuer.CredentialIssuer;
 import io.podidentity.sigv4.SigV4Verifier;
 import io.podidentity.sigv4.SigningSecret;
 import io.podidentity.store.Database;
+import io.podidentity.sts.BuiltinIssuer;
+import io.podidentity.sts.RoleSessions;
+import io.podidentity.sts.SessionAuthorizer;
+import io.podidentity.sts.StsApi;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -52,6 +58,9 @@ public final class PodIdentityServer implements AutoCloseable {
   private final SigningSecret<Caller> agent;
   private final PrometheusRegistry registry;
   private final AtomicBoolean readyFlag;
+  private final Roles roles;
+  private final RoleSessions roleSessions;
+  private final CredentialIssuer builtinIssuer;
 
   private PodIdentityServer(
       ServerConfig config,
@@ -65,8 +74,13 @@ public final class PodIdentityServer implements AutoCloseable {
       SigningSecret<Caller> admin,
       SigningSecret<Caller> agent,
       PrometheusRegistry registry,
-      AtomicBoolean readyFlag) {
+      AtomicBoolean readyFlag,
+      Roles roles,
+      RoleSessions roleSessions) {
     this.readyFlag = readyFlag;
+    this.roles = roles;
+    this.roleSessions = roleSessions;
+    this.builtinIssuer = new BuiltinIssuer(roleSessions);
     this.config = config;
     this.dataDir = dataDir;
     this.db = db;
@@ -112,7 +126,11 @@ public final class PodIdentityServer implements AutoCloseable {
       new ClusterApi(clusters, config.accountId(), config.region(), clock).register(eks);
       new AssociationApi(associations, feed, clusters).register(eks);
       List<RestService> rest = new ArrayList<>(List.of(eks.build()));
-      List<QueryService> query = new ArrayList<>();
+      Roles roles = new Roles(db, clock, config.accountId());
+      SessionAuthorizer authorizer = new SessionAuthorizer(roles, clock);
+      RoleSessions roleSessions = new RoleSessions(roles, keys, authorizer, clock);
+      List<QueryService> query =
+          new ArrayList<>(List.of(new IamApi(roles, authorizer), new StsApi(roleSessions)));
 
       PrometheusRegistry registry = new PrometheusRegistry();
       SigV4Verifier<Caller> verifier =
@@ -128,8 +146,7 @@ public final class PodIdentityServer implements AutoCloseable {
               "/readyz", () -> health(readyFlag.get()),
               "/metrics", () -> metrics(registry));
       FrontDoor door =
-          new FrontDoor(
-              verifier, Authorizer.builtinKeys(), rest, query, open, new RequestMetrics(registry));
+          new FrontDoor(verifier, authorizer, rest, query, open, new RequestMetrics(registry));
       WebServer web = listen(config, door);
       dir.writePrivate(
           "config", AdminKeys.configFile(config.region(), endpointOf(config.host(), web.port())));
@@ -146,7 +163,9 @@ public final class PodIdentityServer implements AutoCloseable {
               admin,
               agent,
               registry,
-              readyFlag);
+              readyFlag,
+              roles,
+              roleSessions);
       return s;
     } catch (IOException e) {
       closeQuietly(db);
@@ -282,6 +301,24 @@ public final class PodIdentityServer implements AutoCloseable {
   /** The agent's key (profile podidentity-agent). */
   public SigningSecret<Caller> agentKey() {
     return agent;
+  }
+
+  /** The builtin issuer's IAM roles. */
+  public Roles roles() {
+    return roles;
+  }
+
+  /** The builtin issuer's STS AssumeRole. */
+  public RoleSessions roleSessions() {
+    return roleSessions;
+  }
+
+  /**
+   * The builtin {@link CredentialIssuer} (EKS Pod Identity credentials from this server's own IAM
+   * and STS), for EKS Auth when the server runs with the builtin issuer.
+   */
+  public CredentialIssuer builtinIssuer() {
+    return builtinIssuer;
   }
 
   public PrometheusRegistry metricsRegistry() {
