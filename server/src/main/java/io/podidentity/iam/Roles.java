@@ -41,6 +41,7 @@ public final class Roles {
   private final String accountId;
   private final Map<String, Optional<Role>> roleCache = new ConcurrentHashMap<>();
   private final Map<String, List<NamedPolicy>> policyCache = new ConcurrentHashMap<>();
+  private final Map<String, PolicyDocument> trustCache = new ConcurrentHashMap<>();
   // Bumped after every committed write; a read that raced a write does not fill the caches.
   private final AtomicLong generation = new AtomicLong();
 
@@ -402,9 +403,16 @@ public final class Roles {
     return result;
   }
 
-  /** The role's trust policy, parsed. */
+  /** The role's trust policy, parsed; cached until the next write. */
   public PolicyDocument trustPolicy(Role role) {
-    return PolicyDocument.parse(role.trustPolicy(), PolicyKind.TRUST);
+    PolicyDocument hit = trustCache.get(role.id());
+    if (hit != null && hit.source().equals(role.trustPolicy())) {
+      return hit;
+    }
+    long g = generation.get();
+    PolicyDocument parsed = PolicyDocument.parse(role.trustPolicy(), PolicyKind.TRUST);
+    cachePut(trustCache, role.id(), parsed, g);
+    return parsed;
   }
 
   private static void checkTrust(String trustPolicy) {
@@ -436,6 +444,7 @@ public final class Roles {
     generation.incrementAndGet();
     roleCache.clear();
     policyCache.clear();
+    trustCache.clear();
   }
 
   private synchronized <V> void cachePut(Map<String, V> cache, String k, V v, long g) {

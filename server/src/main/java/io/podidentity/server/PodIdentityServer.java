@@ -128,7 +128,7 @@ public final class PodIdentityServer implements AutoCloseable {
       List<RestService> rest = new ArrayList<>(List.of(eks.build()));
       Roles roles = new Roles(db, clock, config.accountId());
       SessionAuthorizer authorizer = new SessionAuthorizer(roles, clock);
-      RoleSessions roleSessions = new RoleSessions(roles, keys, authorizer, clock);
+      RoleSessions roleSessions = new RoleSessions(roles, keys, authorizer, db, clock);
       List<QueryService> query =
           new ArrayList<>(List.of(new IamApi(roles, authorizer), new StsApi(roleSessions)));
 

@@ -13,6 +13,7 @@ import io.podidentity.policy.PolicyEvaluator;
 import io.podidentity.policy.PolicyKind;
 import io.podidentity.policy.PrincipalType;
 import io.podidentity.policy.RequestContext;
+import io.podidentity.store.Database;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.Deflater;
 
 /**
@@ -57,8 +59,15 @@ public final class RoleSessions {
   private final AccessKeys keys;
   private final SessionAuthorizer authorizer;
   private final Clock clock;
+  private final Database db;
+  private final AtomicLong lastPurge = new AtomicLong();
 
-  public RoleSessions(Roles roles, AccessKeys keys, SessionAuthorizer authorizer, Clock clock) {
+  /** Expired session keys are kept this long (answering ExpiredToken), then deleted. */
+  static final Duration KEEP_EXPIRED = Duration.ofDays(1);
+
+  public RoleSessions(
+      Roles roles, AccessKeys keys, SessionAuthorizer authorizer, Database db, Clock clock) {
+    this.db = db;
     this.roles = roles;
     this.keys = keys;
     this.authorizer = authorizer;
@@ -138,14 +147,14 @@ public final class RoleSessions {
     Optional<Caller> caller =
         r.requester() instanceof CallerRequester cr ? Optional.of(cr.caller()) : Optional.empty();
     Optional<SessionData> callerSession = caller.flatMap(SessionData::of);
-    boolean chained = callerSession.isPresent();
+    boolean chained = caller.map(c -> c.kind() == Caller.Kind.ROLE_SESSION).orElse(false);
     String requesterArn =
         caller.map(Caller::arn).orElseGet(() -> ((ServiceRequester) r.requester()).service());
 
     // Session tags: inherited transitive tags first; passed tags may not override them.
     Map<String, Tag> tags = new LinkedHashMap<>();
     Set<String> transitive = new HashSet<>();
-    if (chained) {
+    if (callerSession.isPresent()) {
       Caller c = caller.get();
       for (String k : callerSession.get().transitiveTagKeys()) {
         String v = c.sessionTags().get(k);
@@ -331,8 +340,27 @@ public final class RoleSessions {
             Optional.of(data.toJson()));
     if (store) {
       keys.put(session, secret, Optional.of(token), Optional.of(expiration));
+      purgeExpired(now);
     }
     return new Issued(session, secret, token, expiration, role, packed);
+  }
+
+  /**
+   * Deletes session keys that expired more than {@link #KEEP_EXPIRED} ago, at most once a minute,
+   * so the key table does not grow with every credential ever issued.
+   */
+  private void purgeExpired(Instant now) {
+    long last = lastPurge.get();
+    if (now.toEpochMilli() - last < 60_000 || !lastPurge.compareAndSet(last, now.toEpochMilli())) {
+      return;
+    }
+    long cutoff = now.minus(KEEP_EXPIRED).toEpochMilli();
+    db.write(
+        h ->
+            h.createUpdate(
+                    "DELETE FROM access_keys WHERE kind = 'ROLE_SESSION' AND expires_at < :cutoff")
+                .bind("cutoff", cutoff)
+                .execute());
   }
 
   private static ApiException denied(String requesterArn, Request r, String action) {

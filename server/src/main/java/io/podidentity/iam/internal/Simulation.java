@@ -78,24 +78,22 @@ public final class Simulation {
     int max = p.integer("MaxItems", "maxItems", 1, 1000).orElse(100);
     int start = marker.map(Simulation::decodeMarker).orElse(0);
 
-    List<String[]> pairs = new ArrayList<>();
-    for (String a : actions) {
-      for (String r : resources) {
-        pairs.add(new String[] {a, r});
-      }
-    }
-    if (start > pairs.size()) {
+    // Results are (action, resource) pairs in request order; only the page asked for is
+    // evaluated, so a large request cannot make the server evaluate (or hold) them all at once.
+    long total = (long) actions.size() * resources.size();
+    if (start > total) {
       throw IamErrors.validation("The specified value for marker is not valid.");
     }
-    int end = Math.min(pairs.size(), start + max);
+    int end = (int) Math.min(total, (long) start + max);
     Xml x = Xml.result("SimulatePrincipalPolicy", IamApi.NAMESPACE, requestId);
-    x.bool("IsTruncated", end < pairs.size());
-    if (end < pairs.size()) {
+    x.bool("IsTruncated", end < total);
+    if (end < total) {
       x.text("Marker", encodeMarker(end));
     }
     x.open("EvaluationResults");
     Instant now = Instant.now();
-    for (String[] pair : pairs.subList(start, end)) {
+    for (int i = start; i < end; i++) {
+      String[] pair = {actions.get(i / resources.size()), resources.get(i % resources.size())};
       RequestContext.Builder ctx =
           RequestContext.builder()
               .principal(PrincipalType.ASSUMED_ROLE, sessionArn(role))
