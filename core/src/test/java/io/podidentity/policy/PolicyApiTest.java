@@ -132,6 +132,21 @@ class PolicyApiTest {
   }
 
   @Test
+  void contextKeysListConditionKeysAndVariablesOnce() {
+    PolicyDocument doc =
+        PolicyDocument.parse(
+            "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\","
+                + "\"Resource\":\"arn:aws:s3:::b/${aws:PrincipalTag/team}/*\",\"Condition\":{"
+                + "\"StringEquals\":{\"aws:SourceAccount\":\"${aws:PrincipalAccount}\"},"
+                + "\"IpAddress\":{\"aws:SourceIp\":\"10.0.0.0/8\"},"
+                + "\"Bool\":{\"AWS:SOURCEIP\":\"true\"}}}}",
+            PolicyKind.IDENTITY);
+    assertThat(doc.contextKeys())
+        .containsExactly(
+            "aws:PrincipalAccount", "aws:PrincipalTag/team", "aws:SourceAccount", "aws:SourceIp");
+  }
+
+  @Test
   void derivedKeysComeFromThePrincipal() {
     RequestContext session = pod("s3:GetObject", "*");
     RequestContext user =

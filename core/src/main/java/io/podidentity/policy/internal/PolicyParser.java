@@ -449,6 +449,7 @@ public final class PolicyParser {
         p.qualifier(),
         p.ifExists(),
         key.toLowerCase(Locale.ROOT),
+        key,
         List.copyOf(templates),
         List.copyOf(typed));
   }
