@@ -5,7 +5,8 @@ import java.util.Objects;
 /**
  * A statement that decided an evaluation, as SimulatePrincipalPolicy reports it in {@code
  * MatchedStatements}: the policy it belongs to, its Sid (null if it has none), its 0-based index in
- * the policy's Statement list, its effect, and where it starts and ends in the policy text.
+ * the policy's Statement list, its effect, and where it starts and ends in the policy text (the
+ * positions of its opening and closing braces).
  */
 public record MatchedStatement(
     String policyName,

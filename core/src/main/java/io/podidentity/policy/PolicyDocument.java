@@ -2,7 +2,10 @@ package io.podidentity.policy;
 
 import io.podidentity.policy.internal.Model;
 import io.podidentity.policy.internal.PolicyParser;
+import java.util.Collections;
 import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * A validated IAM policy document: immutable, holding the exact text it was parsed from.
@@ -58,6 +61,25 @@ public final class PolicyDocument {
   /** The number of statements. */
   public int statementCount() {
     return model.statements().size();
+  }
+
+  /**
+   * The request-context keys this policy refers to (condition keys and policy variables), as first
+   * written, without duplicates (compared case-insensitively), sorted. SimulatePrincipalPolicy
+   * reports those the caller did not supply as {@code MissingContextValues}.
+   */
+  public SortedSet<String> contextKeys() {
+    TreeSet<String> keys = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    for (Model.Statement s : model.statements()) {
+      if (s.resources() != null) {
+        s.resources().forEach(t -> keys.addAll(t.variableKeys()));
+      }
+      for (Model.Clause c : s.conditions()) {
+        keys.add(c.keyAsWritten());
+        c.templates().forEach(t -> keys.addAll(t.variableKeys()));
+      }
+    }
+    return Collections.unmodifiableSortedSet(keys);
   }
 
   Model.Policy model() {

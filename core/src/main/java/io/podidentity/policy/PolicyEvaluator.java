@@ -72,6 +72,71 @@ public final class PolicyEvaluator {
     return new EvaluationResult(Decision.IMPLICIT_DENY, List.of());
   }
 
+  /**
+   * Decides a request to assume a role as AWS combines the role's trust policy (resource-based)
+   * with the caller's identity-based policies ("Policy evaluation logic": "Identity-based and
+   * resource-based policies" and "Cross-account policy evaluation logic"):
+   *
+   * <ul>
+   *   <li>an explicit deny in either denies;
+   *   <li>a service or federated caller, which has no identity policies, is decided by the trust
+   *       policy alone;
+   *   <li>an IAM caller in the role's account (the account in {@code context.resource()}, the role
+   *       ARN) is allowed if a trust statement that allows names it by ARN (a role session also by
+   *       its role's ARN); if the trust policy only trusts its account or {@code *}, its identity
+   *       policies must allow the action too;
+   *   <li>a caller in another account needs both the trust policy and its identity policies;
+   *   <li>the account root ({@link PrincipalType#ACCOUNT}) has every identity permission of its
+   *       account.
+   * </ul>
+   *
+   * {@code callerPolicies} are the caller's identity policies (for a role session: its role's
+   * policies; session policies are not passed here, intersect them with {@link #evaluate} if
+   * needed). The matched statements are those of the deciding policies.
+   */
+  public static EvaluationResult evaluateAssumeRole(
+      PolicyDocument trust, List<NamedPolicy> callerPolicies, RequestContext context) {
+    EvaluationResult t = evaluateTrust(trust, context);
+    EvaluationResult i =
+        context.principalType() == PrincipalType.ACCOUNT
+            ? new EvaluationResult(Decision.ALLOWED, List.of())
+            : evaluate(callerPolicies, List.of(), context);
+    if (t.decision() == Decision.EXPLICIT_DENY || i.decision() == Decision.EXPLICIT_DENY) {
+      List<MatchedStatement> denies = new ArrayList<>(t.matchedStatements());
+      if (i.decision() == Decision.EXPLICIT_DENY) {
+        denies.addAll(i.matchedStatements());
+      }
+      return new EvaluationResult(
+          Decision.EXPLICIT_DENY, denies.stream().filter(m -> m.effect() == Effect.DENY).toList());
+    }
+    if (!t.allowed()) {
+      return new EvaluationResult(Decision.IMPLICIT_DENY, List.of());
+    }
+    if (!context.principalType().isIamIdentity()) {
+      return t;
+    }
+    String roleAccount = RequestContext.accountOf(context.resource());
+    boolean sameAccount = roleAccount != null && roleAccount.equals(context.principalAccount());
+    if (sameAccount && namesCaller(trust, context)) {
+      return t;
+    }
+    if (!i.allowed()) {
+      return new EvaluationResult(Decision.IMPLICIT_DENY, List.of());
+    }
+    List<MatchedStatement> allows = new ArrayList<>(t.matchedStatements());
+    allows.addAll(i.matchedStatements());
+    return new EvaluationResult(Decision.ALLOWED, allows);
+  }
+
+  private static boolean namesCaller(PolicyDocument trust, RequestContext ctx) {
+    for (Model.Statement s : trust.model().statements()) {
+      if (s.effect() == Effect.ALLOW && Engine.namesCaller(s, ctx) && Engine.applies(s, ctx)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static void collect(
       List<NamedPolicy> policies,
       Origin origin,

@@ -25,14 +25,44 @@ public final class PolicyLimits {
 
   private PolicyLimits() {}
 
-  /** The size IAM counts for a quota: the number of characters that are not white space. */
+  /**
+   * The size IAM counts for a quota: the number of characters (Unicode code points) that are not
+   * white space.
+   */
   public static int countedSize(String policyText) {
-    int n = 0;
+    return (int) policyText.codePoints().filter(c -> !Character.isWhitespace(c)).count();
+  }
+
+  /**
+   * Whether the text uses only the characters IAM allows in a policy document: tab, line feed,
+   * carriage return and U+0020 to U+00FF ("IAM name requirements" on the same page). IAM checks
+   * this at the API parameter level and answers {@code ValidationError}, not {@code
+   * MalformedPolicyDocument}, so {@link PolicyDocument#parse} leaves it to the API layer.
+   */
+  public static boolean usesOnlyAllowedCharacters(String policyText) {
     for (int i = 0; i < policyText.length(); i++) {
-      if (!Character.isWhitespace(policyText.charAt(i))) {
-        n++;
+      char c = policyText.charAt(i);
+      if (!(c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c <= 0xff))) {
+        return false;
       }
     }
-    return n;
+    return true;
+  }
+
+  /** Whether a trust policy's text is within {@link #TRUST_POLICY_MAX_CHARS}. */
+  public static boolean trustPolicyWithinLimit(String policyText) {
+    return countedSize(policyText) <= TRUST_POLICY_MAX_CHARS;
+  }
+
+  /**
+   * Whether a role's inline policy texts together are within {@link
+   * #ROLE_INLINE_POLICIES_MAX_CHARS}.
+   */
+  public static boolean roleInlinePoliciesWithinLimit(Iterable<String> policyTexts) {
+    long total = 0;
+    for (String t : policyTexts) {
+      total += countedSize(t);
+    }
+    return total <= ROLE_INLINE_POLICIES_MAX_CHARS;
   }
 }

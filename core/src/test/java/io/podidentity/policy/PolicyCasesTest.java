@@ -90,7 +90,16 @@ class PolicyCasesTest {
   private static void evaluationCase(JsonNode c, JsonNode base) throws IOException {
     RequestContext ctx = context(merge(base, c.path("context")));
     EvaluationResult r;
-    if (c.has("trust")) {
+    if (c.path("assumeRole").asBoolean(false)) {
+      List<NamedPolicy> caller = new ArrayList<>();
+      int i = 0;
+      for (JsonNode p : c.path("identity")) {
+        caller.add(named("Policy" + i++, p));
+      }
+      r =
+          PolicyEvaluator.evaluateAssumeRole(
+              PolicyDocument.parse(text(c.get("trust")), PolicyKind.TRUST), caller, ctx);
+    } else if (c.has("trust")) {
       r =
           PolicyEvaluator.evaluateTrust(
               PolicyDocument.parse(text(c.get("trust")), PolicyKind.TRUST), ctx);

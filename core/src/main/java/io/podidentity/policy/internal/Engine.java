@@ -46,6 +46,22 @@ public final class Engine {
     }
   }
 
+  /**
+   * Whether {@code s} grants to the caller by name: its Principal lists the caller's own ARN (or,
+   * for a role session, its role's ARN), as opposed to the caller's account or {@code *}.
+   */
+  public static boolean namesCaller(Model.Statement s, RequestContext ctx) {
+    if (s.principals() == null || s.notPrincipal() || !ctx.principalType().isIamIdentity()) {
+      return false;
+    }
+    for (String v : s.principals().aws()) {
+      if (v.equals(ctx.principalArn()) || v.equals(ctx.roleArn())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static boolean actionMatches(List<int[]> actions, String action) {
     String a = action.toLowerCase(Locale.ROOT);
     for (int[] p : actions) {

@@ -49,7 +49,7 @@ public final class Json {
   /** A JSON value. */
   public sealed interface Node permits Obj, Arr, Str, Num, Bool, Null {}
 
-  /** An object; member order is kept. */
+  /** An object; member order is kept; {@code start}/{@code end} are its braces. */
   public record Obj(Map<String, Node> members, Pos start, Pos end) implements Node {}
 
   /** An array. */
@@ -107,8 +107,7 @@ public final class Json {
           throw PolicyErrors.syntax();
         }
         Pos end = Pos.of(p.currentTokenLocation());
-        return new Obj(
-            Collections.unmodifiableMap(members), start, new Pos(end.line(), end.column() + 1));
+        return new Obj(Collections.unmodifiableMap(members), start, end);
       }
       case START_ARRAY -> {
         List<Node> items = new ArrayList<>();

@@ -37,15 +37,16 @@ public final class Model {
       boolean anyone, List<String> aws, List<String> service, List<String> federated) {}
 
   /**
-   * One key under one operator. {@code templates} holds the values of string and ARN operators;
-   * {@code typed} the parsed values of the other families (BigDecimal, Instant, Boolean, byte[],
-   * Cidr).
+   * One key under one operator ({@code key} lower-cased for lookups). {@code templates} holds the
+   * values of string and ARN operators; {@code typed} the parsed values of the other families
+   * (BigDecimal, Instant, Boolean, byte[], Cidr).
    */
   public record Clause(
       Operator op,
       Operator.Qualifier qualifier,
       boolean ifExists,
       String key,
+      String keyAsWritten,
       List<Template> templates,
       List<Object> typed) {}
 }

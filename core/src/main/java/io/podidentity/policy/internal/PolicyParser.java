@@ -46,6 +46,21 @@ public final class PolicyParser {
           "NotResource",
           "Condition");
   private static final Pattern SID = Pattern.compile("[0-9A-Za-z]*");
+
+  /**
+   * The actions a role trust policy may name (IAM answers anything else with "AssumeRole policy may
+   * only specify STS AssumeRole actions."): the AssumeRole family and the session actions that go
+   * with it.
+   */
+  private static final Set<String> TRUST_ACTIONS =
+      Set.of(
+          "sts:assumerole",
+          "sts:assumerolewithsaml",
+          "sts:assumerolewithwebidentity",
+          "sts:tagsession",
+          "sts:setsourceidentity",
+          "sts:setcontext");
+
   private static final Pattern VENDOR = Pattern.compile("[A-Za-z0-9-]+");
   private static final Pattern ACTION_NAME = Pattern.compile("[A-Za-z0-9_*?-]+");
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
@@ -207,6 +222,9 @@ public final class PolicyParser {
     List<int[]> actions = new ArrayList<>();
     for (String a : actionTexts) {
       validateAction(a);
+      if (kind == PolicyKind.TRUST && hasA && !trustAction(a)) {
+        throw malformed("AssumeRole policy may only specify STS AssumeRole actions.");
+      }
       actions.add(Glob.compile(a.toLowerCase(Locale.ROOT)));
     }
 
@@ -292,6 +310,19 @@ public final class PolicyParser {
     if (!ACTION_NAME.matcher(a.substring(colon + 1)).matches()) {
       throw malformed("Action " + echo(a) + " is not valid");
     }
+  }
+
+  private static boolean trustAction(String a) {
+    String lower = a.toLowerCase(Locale.ROOT);
+    if (lower.equals("*") || TRUST_ACTIONS.contains(lower)) {
+      return true;
+    }
+    // A wildcard within sts: (sts:*, sts:Assume*) is accepted if it can name a trust action.
+    if (lower.startsWith("sts:") && (lower.contains("*") || lower.contains("?"))) {
+      int[] p = Glob.compile(lower);
+      return TRUST_ACTIONS.stream().anyMatch(t -> Glob.matches(p, t));
+    }
+    return false;
   }
 
   private static void validateResource(String r) {
@@ -449,6 +480,7 @@ public final class PolicyParser {
         p.qualifier(),
         p.ifExists(),
         key.toLowerCase(Locale.ROOT),
+        key,
         List.copyOf(templates),
         List.copyOf(typed));
   }

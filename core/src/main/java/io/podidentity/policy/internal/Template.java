@@ -21,16 +21,18 @@ public final class Template {
 
   private record Lit(String text, boolean wild) implements Part {}
 
-  private record Var(String key, String defaultValue) implements Part {}
+  private record Var(String key, String written, String defaultValue) implements Part {}
 
   private final String raw;
   private final List<Part> parts;
   private final boolean constant;
+  private final int[] compiled;
 
   private Template(String raw, List<Part> parts) {
     this.raw = raw;
     this.parts = List.copyOf(parts);
     this.constant = this.parts.stream().allMatch(p -> p instanceof Lit l && l.wild());
+    this.compiled = constant ? Glob.compile(raw) : null;
   }
 
   /** A value with no variables: every character literal except the wildcards. */
@@ -90,7 +92,7 @@ public final class Template {
         return null;
       }
       end[0] = close + 1;
-      return new Var(inner.toLowerCase(Locale.ROOT), null);
+      return new Var(inner.toLowerCase(Locale.ROOT), inner, null);
     }
     String key = s.substring(from, comma).strip();
     if (!validKey(key)) {
@@ -129,7 +131,7 @@ public final class Template {
       return null;
     }
     end[0] = i + 1;
-    return new Var(key.toLowerCase(Locale.ROOT), def.toString());
+    return new Var(key.toLowerCase(Locale.ROOT), key, def.toString());
   }
 
   private static boolean validKey(String k) {
@@ -150,6 +152,17 @@ public final class Template {
     return raw;
   }
 
+  /** The context keys of the variables in this value, as written. */
+  public List<String> variableKeys() {
+    List<String> out = new ArrayList<>();
+    for (Part p : parts) {
+      if (p instanceof Var v) {
+        out.add(v.written());
+      }
+    }
+    return out;
+  }
+
   /** True when the value has no variables or escapes. */
   public boolean isConstant() {
     return constant;
@@ -158,7 +171,7 @@ public final class Template {
   /** The resolved value as a wildcard pattern (for Like operators, ARNs and resources). */
   public int[] pattern(Function<String, Optional<List<String>>> lookup) {
     if (constant) {
-      return Glob.compile(raw);
+      return compiled; // shared: Glob never writes to a pattern
     }
     List<int[]> chunks = new ArrayList<>();
     int total = 0;
