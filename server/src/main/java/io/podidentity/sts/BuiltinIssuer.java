@@ -60,7 +60,8 @@ public final class BuiltinIssuer implements CredentialIssuer {
                 Optional.empty(),
                 chain ? Optional.empty() : request.sessionPolicy(),
                 Optional.empty(),
-                source),
+                source,
+                false),
             !chain);
     RoleSessions.Issued last = first;
     if (chain) {
@@ -81,7 +82,8 @@ public final class BuiltinIssuer implements CredentialIssuer {
                   request.externalId(),
                   request.sessionPolicy(),
                   Optional.empty(),
-                  Map.of()),
+                  Map.of(),
+                  true),
               true);
     }
     return new IssuedCredentials(

@@ -7,7 +7,6 @@ import io.podidentity.iam.Role;
 import io.podidentity.iam.Roles;
 import io.podidentity.iam.Tag;
 import io.podidentity.iam.internal.IamErrors;
-import io.podidentity.policy.EvaluationResult;
 import io.podidentity.policy.PolicyDocument;
 import io.podidentity.policy.PolicyEvaluator;
 import io.podidentity.policy.PolicyKind;
@@ -91,6 +90,8 @@ public final class RoleSessions {
    *     AssumeRole; EKS Pod Identity's own six hours are not bounded by it)
    * @param extraKeys request condition keys set by the requester's context (aws:SourceAccount,
    *     aws:SourceArn)
+   * @param requireCallerPermission whether a calling role session's own permission policies must
+   *     allow the action even when the trust policy names it (EKS Pod Identity's target role)
    */
   public record Request(
       Requester requester,
@@ -103,7 +104,8 @@ public final class RoleSessions {
       Optional<String> externalId,
       Optional<String> sessionPolicy,
       Optional<String> sourceIdentity,
-      Map<String, String> extraKeys) {
+      Map<String, String> extraKeys,
+      boolean requireCallerPermission) {
     public Request {
       Objects.requireNonNull(requester, "requester");
       Objects.requireNonNull(roleArn, "roleArn");
@@ -273,32 +275,36 @@ public final class RoleSessions {
     PolicyDocument trust = roles.trustPolicy(role);
     for (String action : actions) {
       RequestContext.Builder ctx =
-          RequestContext.builder().action(action).resource(role.arn()).requestTime(now);
-      if (caller.isPresent()) {
-        Caller c = caller.get();
-        if (chained) {
-          ctx.principal(PrincipalType.ASSUMED_ROLE, c.arn())
-              .roleArn(c.roleArn().orElseThrow())
-              .principalTags(
-                  roles
-                      .findByArn(c.roleArn().orElseThrow())
-                      .map(cr -> SessionAuthorizer.principalTags(cr, c))
-                      .orElse(c.sessionTags()));
-        } else {
-          ctx.principal(PrincipalType.USER, c.arn());
-        }
-        ctx.principalAccount(c.accountId());
-      } else {
-        ctx.principal(PrincipalType.SERVICE, requesterArn);
-      }
+          caller.isPresent()
+              ? authorizer.context(caller.get())
+              : RequestContext.builder().principal(PrincipalType.SERVICE, requesterArn);
+      ctx.action(action).resource(role.arn()).requestTime(now);
       ctxKeys.forEach(ctx::key);
-      EvaluationResult trusted = PolicyEvaluator.evaluateTrust(trust, ctx.build());
-      if (!trusted.allowed()) {
-        throw denied(requesterArn, r, action);
+      RequestContext context = ctx.build();
+      if (caller.isEmpty()) {
+        // A service principal has no identity policies: the trust policy alone decides.
+        if (!PolicyEvaluator.evaluateTrust(trust, context).allowed()) {
+          throw denied(requesterArn, r, action);
+        }
+        continue;
       }
-      // A role session also needs its own permission to assume (and tag) the target role.
-      if (caller.isPresent()
-          && !authorizer.evaluate(caller.get(), action, role.arn(), ctxKeys).allowed()) {
+      // An IAM caller: the trust policy combined with its identity policies as AWS combines a
+      // resource-based and identity-based policies (same account: naming the caller suffices).
+      SessionAuthorizer.Policies policies = authorizer.policiesOf(caller.get());
+      boolean allowed =
+          PolicyEvaluator.evaluateAssumeRole(trust, policies.identity(), context).allowed();
+      // A session policy bounds what the session may do, whatever grants it.
+      if (allowed && !policies.session().isEmpty()) {
+        allowed = PolicyEvaluator.evaluate(policies.session(), List.of(), context).allowed();
+      }
+      // EKS Pod Identity's target role: the first role's permission policy must allow it (EKS User
+      // Guide, "Access AWS resources in other accounts": the role needs sts:AssumeRole and
+      // sts:TagSession on the target role).
+      if (allowed && r.requireCallerPermission()) {
+        allowed =
+            PolicyEvaluator.evaluate(policies.identity(), policies.session(), context).allowed();
+      }
+      if (!allowed) {
         throw denied(requesterArn, r, action);
       }
     }

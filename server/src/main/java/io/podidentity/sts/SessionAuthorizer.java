@@ -28,6 +28,22 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SessionAuthorizer implements Authorizer {
   private static final String SESSION_POLICY_NAME = "SessionPolicy";
 
+  private static final NamedPolicy ADMIN_POLICY =
+      new NamedPolicy(
+          "podidentity-admin",
+          PolicyDocument.parse(
+              "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\","
+                  + "\"Resource\":\"*\"}]}",
+              PolicyKind.IDENTITY));
+
+  private static final NamedPolicy AGENT_POLICY =
+      new NamedPolicy(
+          "podidentity-agent",
+          PolicyDocument.parse(
+              "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
+                  + "\"eks-auth:AssumeRoleForPodIdentity\",\"Resource\":\"*\"}]}",
+              PolicyKind.IDENTITY));
+
   private final Roles roles;
   private final Clock clock;
   private final Authorizer keys = Authorizer.builtinKeys();
@@ -54,25 +70,63 @@ public final class SessionAuthorizer implements Authorizer {
           ? new EvaluationResult(Decision.ALLOWED, List.of())
           : new EvaluationResult(Decision.IMPLICIT_DENY, List.of());
     }
-    Optional<SessionData> data = SessionData.of(caller);
-    Optional<Role> role = caller.roleArn().flatMap(roles::findByArn);
-    if (role.isEmpty() || data.isEmpty() || !role.get().id().equals(data.get().roleId())) {
-      return new EvaluationResult(Decision.IMPLICIT_DENY, List.of());
-    }
-    RequestContext.Builder ctx =
-        RequestContext.builder()
-            .principal(PrincipalType.ASSUMED_ROLE, caller.arn())
-            .roleArn(role.get().arn())
-            .principalAccount(caller.accountId())
-            .principalTags(principalTags(role.get(), caller))
-            .action(action)
-            .resource(resourceArn)
-            .requestTime(clock.instant());
-    data.get().sourceIdentity().ifPresent(s -> ctx.key("aws:SourceIdentity", s));
+    Policies p = policiesOf(caller);
+    RequestContext.Builder ctx = context(caller).action(action).resource(resourceArn);
     keys.forEach(ctx::key);
-    List<NamedPolicy> session =
-        data.get().sessionPolicy().map(p -> List.of(sessionPolicy(p))).orElse(List.of());
-    return PolicyEvaluator.evaluate(roles.policies(role.get()), session, ctx.build());
+    return PolicyEvaluator.evaluate(p.identity(), p.session(), ctx.build());
+  }
+
+  /**
+   * A caller's policies: its identity policies and its session policies. The administrator's is an
+   * allow-all policy and the agent's allows only eks-auth:AssumeRoleForPodIdentity (what {@link
+   * Authorizer#builtinKeys()} decides); a role session has its role's inline policies and its
+   * session policy — none at all once its role is gone (a role re-created under the same name is
+   * another role).
+   */
+  public Policies policiesOf(Caller caller) {
+    return switch (caller.kind()) {
+      case ADMIN -> new Policies(List.of(ADMIN_POLICY), List.of());
+      case AGENT -> new Policies(List.of(AGENT_POLICY), List.of());
+      case ROLE_SESSION -> {
+        Optional<SessionData> data = SessionData.of(caller);
+        Optional<Role> role = caller.roleArn().flatMap(roles::findByArn);
+        if (role.isEmpty() || data.isEmpty() || !role.get().id().equals(data.get().roleId())) {
+          yield new Policies(List.of(), List.of());
+        }
+        yield new Policies(
+            roles.policies(role.get()),
+            data.get().sessionPolicy().map(sp -> List.of(sessionPolicy(sp))).orElse(List.of()));
+      }
+    };
+  }
+
+  /**
+   * The request context of a caller, less action and resource: a role session is an assumed role
+   * with its role's ARN and its principal tags (role tags overridden by session tags); the keys of
+   * this server are IAM users.
+   */
+  public RequestContext.Builder context(Caller caller) {
+    RequestContext.Builder ctx =
+        RequestContext.builder().principalAccount(caller.accountId()).requestTime(clock.instant());
+    if (caller.kind() != Caller.Kind.ROLE_SESSION) {
+      return ctx.principal(PrincipalType.USER, caller.arn());
+    }
+    ctx.principal(PrincipalType.ASSUMED_ROLE, caller.arn());
+    caller.roleArn().ifPresent(ctx::roleArn);
+    Optional<Role> role = caller.roleArn().flatMap(roles::findByArn);
+    ctx.principalTags(role.map(r -> principalTags(r, caller)).orElse(caller.sessionTags()));
+    SessionData.of(caller)
+        .flatMap(SessionData::sourceIdentity)
+        .ifPresent(s -> ctx.key("aws:SourceIdentity", s));
+    return ctx;
+  }
+
+  /** A caller's identity policies and session policies (empty: no session policy). */
+  public record Policies(List<NamedPolicy> identity, List<NamedPolicy> session) {
+    public Policies {
+      identity = List.copyOf(identity);
+      session = List.copyOf(session);
+    }
   }
 
   /**

@@ -136,7 +136,8 @@ public final class StsApi implements QueryService {
                 externalId,
                 policy,
                 sourceIdentity,
-                Map.of()),
+                Map.of(),
+                false),
             true);
     Xml x = Xml.result("AssumeRole", NAMESPACE, requestId);
     SessionData.of(s.session())

@@ -163,6 +163,17 @@ class IamSimulateTest {
   }
 
   @Test
+  void conditionKeysNotSuppliedAreMissingContextValues() {
+    put(
+        "ip",
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\","
+            + "\"Resource\":\"*\",\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":\"10.0.0.0/8\"}}}]}");
+    EvaluationResult e = simulate(b -> b.actionNames("s3:GetObject")).get(0);
+    assertThat(e.evalDecision()).isEqualTo(PolicyEvaluationDecisionType.IMPLICIT_DENY);
+    assertThat(e.missingContextValues()).containsExactly("aws:SourceIp");
+  }
+
+  @Test
   void theRolesTagsArePrincipalTags() {
     iam.tagRole(b -> b.roleName(name).tags(Tag.builder().key("team").value("blue").build()));
     put("team", IamClients.allow("arn:aws:s3:::${aws:PrincipalTag/team}-bucket/*", "s3:GetObject"));

@@ -309,13 +309,10 @@ class StsApiTest {
   }
 
   @Test
-  void aTrustPolicyNamingTheCallersRoleLetsItsSessionsAssume() {
+  void aTrustPolicyNamingTheCallersRoleSufficesWithoutAPermissionPolicy() {
+    // Same account: a trust policy that names the caller's role grants by itself ("Policy
+    // evaluation logic", identity-based and resource-based policies).
     role(name, ACCOUNT_TRUST);
-    iam.putRolePolicy(
-        b ->
-            b.roleName(name)
-                .policyName("p")
-                .policyDocument(allow(roleArn(name + "-t"), "sts:AssumeRole")));
     String trust =
         "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\""
             + roleArn(name)

@@ -106,20 +106,31 @@ public final class Simulation {
         ctx.principalTag(t.key(), t.value());
       }
       context.forEach(ctx::key);
-      EvaluationResult res = PolicyEvaluator.evaluate(policies, List.of(), ctx.build());
+      RequestContext rc = ctx.build();
+      EvaluationResult res = PolicyEvaluator.evaluate(policies, List.of(), rc);
+      // Keys the policies refer to that neither the context entries nor the role supply.
+      java.util.SortedSet<String> missing = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+      for (NamedPolicy np : policies) {
+        for (String k : np.document().contextKeys()) {
+          if (rc.values(k).isEmpty()) {
+            missing.add(k);
+          }
+        }
+      }
       x.open("member")
           .text("EvalActionName", pair[0])
           .text("EvalResourceName", pair[1])
           .text("EvalDecision", res.decision().awsName());
       matched(x, res, types);
-      x.emptyElement("MissingContextValues");
+      missing(x, missing);
       if (!anyResource) {
         x.open("ResourceSpecificResults")
             .open("member")
             .text("EvalResourceName", pair[1])
             .text("EvalResourceDecision", res.decision().awsName());
         matched(x, res, types);
-        x.emptyElement("MissingContextValues").close("member").close("ResourceSpecificResults");
+        missing(x, missing);
+        x.close("member").close("ResourceSpecificResults");
       }
       x.close("member");
     }
@@ -148,6 +159,16 @@ public final class Simulation {
           .close("member");
     }
     x.close("MatchedStatements");
+  }
+
+  private static void missing(Xml x, java.util.SortedSet<String> keys) {
+    if (keys.isEmpty()) {
+      x.emptyElement("MissingContextValues");
+      return;
+    }
+    x.open("MissingContextValues");
+    keys.forEach(k -> x.text("member", k));
+    x.close("MissingContextValues");
   }
 
   private static String sessionArn(Role role) {
