@@ -22,6 +22,10 @@ import java.util.regex.Pattern;
 public final class StsApi implements QueryService {
   public static final String NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
 
+  /** An IAM role ARN: any partition, no region, a 12-digit account, {@code role/[PATH/]NAME}. */
+  static final Pattern ROLE_ARN =
+      Pattern.compile("arn:[a-z-]+:iam::\\d{12}:role/[\\u0021-\\u007E]+");
+
   static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]*");
   static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]*");
   static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+");
@@ -81,6 +85,9 @@ public final class StsApi implements QueryService {
     }
     String roleArn =
         Params.check("roleArn", p.required("RoleArn", "roleArn"), 20, 2048, null, null);
+    if (!ROLE_ARN.matcher(roleArn).matches()) {
+      throw IamErrors.validation("Request ARN is invalid");
+    }
     String sessionName =
         Params.check(
             "roleSessionName",

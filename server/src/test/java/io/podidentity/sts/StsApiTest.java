@@ -260,6 +260,30 @@ class StsApiTest {
   }
 
   @Test
+  void aRoleArnThatIsNotARoleArnIsValidationError() {
+    assertThatThrownBy(
+            () ->
+                sts.assumeRole(
+                    b -> b.roleArn("arn:aws:s3:::some-bucket-name").roleSessionName("abc")))
+        .satisfies(
+            t -> {
+              assertStsError(t, "ValidationError", 400);
+              assertThat(((StsException) t).awsErrorDetails().errorMessage())
+                  .isEqualTo("Request ARN is invalid");
+            });
+  }
+
+  @Test
+  void aRoleOfAnotherAccountIsAccessDenied() {
+    assertThatThrownBy(
+            () ->
+                sts.assumeRole(
+                    b ->
+                        b.roleArn("arn:aws:iam::999988887777:role/" + name).roleSessionName("abc")))
+        .satisfies(t -> assertStsError(t, "AccessDenied", 403));
+  }
+
+  @Test
   void aMissingRoleArnIsValidationError() {
     assertThatThrownBy(() -> sts.assumeRole(b -> b.roleSessionName("abc")))
         .satisfies(t -> assertStsError(t, "ValidationError", 400));
