@@ -3,10 +3,11 @@ package io.podidentity.token;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.util.Base64URL;
+import java.text.ParseException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,11 +25,20 @@ public final class TokenMinter {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final LocalSigningKey key;
+  private final JWSHeader header;
   private final String issuer;
   private final Clock clock;
 
   public TokenMinter(LocalSigningKey key, String issuer, Clock clock) {
     this.key = Objects.requireNonNull(key, "key");
+    // Written by hand so the member order is kube-apiserver's (alg, kid); nimbus signs the
+    // header exactly as parsed.
+    try {
+      this.header =
+          JWSHeader.parse(Base64URL.encode("{\"alg\":\"RS256\",\"kid\":\"" + key.kid() + "\"}"));
+    } catch (ParseException e) {
+      throw new IllegalStateException(e);
+    }
     if (issuer == null || issuer.isBlank()) {
       throw new IllegalArgumentException("issuer is required");
     }
@@ -56,10 +66,7 @@ public final class TokenMinter {
     claims.put(
         "sub", ServiceAccountClaims.subjectOf(request.namespace(), request.serviceAccount()));
     try {
-      JWSObject jws =
-          new JWSObject(
-              new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.kid()).build(),
-              new Payload(JSON.writeValueAsString(claims)));
+      JWSObject jws = new JWSObject(header, new Payload(JSON.writeValueAsString(claims)));
       jws.sign(key.signer());
       return jws.serialize();
     } catch (JsonProcessingException | JOSEException e) {
