@@ -8,7 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,14 +51,32 @@ class LocalSigningKeyTest {
   @Test
   void aTokenMintedBeforeARestartVerifiesAfterIt() {
     String token =
-        new TokenMinter(
-                LocalSigningKey.loadOrCreate(dir), TestTokens.ISSUER, java.time.Clock.systemUTC())
+        new TokenMinter(LocalSigningKey.loadOrCreate(dir), TestTokens.ISSUER, Clock.systemUTC())
             .mint(MintRequest.of("default", "sa"));
     ClusterTrust trust =
         new ClusterTrust(
             "local", TestTokens.ISSUER, LocalSigningKey.loadOrCreate(dir).jwksSource());
-    assertThat(TokenVerifier.standard(java.time.Clock.systemUTC()).verify(token, trust).namespace())
+    assertThat(TokenVerifier.standard(Clock.systemUTC()).verify(token, trust).namespace())
         .isEqualTo("default");
+  }
+
+  @Test
+  void concurrentFirstStartsAgreeOnOneKey() throws Exception {
+    try (var pool = Executors.newFixedThreadPool(4)) {
+      var futures =
+          pool.invokeAll(
+              Collections.nCopies(
+                  4, (Callable<String>) () -> LocalSigningKey.loadOrCreate(dir).kid()));
+      var kids = new HashSet<String>();
+      for (var f : futures) {
+        kids.add(f.get());
+      }
+      assertThat(kids).containsExactly(LocalSigningKey.loadOrCreate(dir).kid());
+    }
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactly(LocalSigningKey.FILE_NAME);
+    }
   }
 
   @Test
@@ -59,7 +84,7 @@ class LocalSigningKeyTest {
     LocalSigningKey key = LocalSigningKey.generate();
     var jwks = TestTokens.json(key.publicJwksJson());
     @SuppressWarnings("unchecked")
-    var jwk = (java.util.Map<String, Object>) ((java.util.List<?>) jwks.get("keys")).get(0);
+    var jwk = (Map<String, Object>) ((List<?>) jwks.get("keys")).get(0);
     assertThat(jwk)
         .containsEntry("kty", "RSA")
         .containsEntry("kid", key.kid())
