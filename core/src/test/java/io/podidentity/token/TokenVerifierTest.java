@@ -188,6 +188,14 @@ class TokenVerifierTest {
   }
 
   @Test
+  void aKeyEmbeddedInTheHeaderIsNotTrusted() {
+    Map<String, Object> header =
+        Map.of("alg", "RS256", "jwk", otherRsa.toPublicJWK().toJSONObject());
+    String token = TestTokens.sign(header, TestTokens.payload(minted()), rsaSigner(otherRsa));
+    assertRejected(token, "InvalidTokenException").hasMessageContaining("signature");
+  }
+
+  @Test
   void unknownKidIsInvalidToken() {
     Map<String, Object> payload = TestTokens.payload(minted());
     String token = TestTokens.sign(TestTokens.rs256("no-such-kid"), payload, rsaSigner(otherRsa));
