@@ -60,6 +60,15 @@ public interface JwksSource {
   }
 
   /**
+   * The JWKS found through {@code issuer}'s OpenID Connect discovery document ({@code
+   * ISSUER/.well-known/openid-configuration} → {@code jwks_uri}), as EKS and other public issuers
+   * serve it; otherwise as {@link #fromUrl(URI, JwksFetchOptions, Clock)}.
+   */
+  static JwksSource fromIssuerDiscovery(String issuer, JwksFetchOptions options, Clock clock) {
+    return UrlJwksSource.discovering(issuer, options, clock, UrlJwksSource.defaultClient(options));
+  }
+
+  /**
    * As {@link #fromUrl(URI, JwksFetchOptions, Clock)} with a caller-built client, e.g. one trusting
    * a cluster's private CA.
    */

@@ -11,7 +11,8 @@
  * clusters.
  *
  * <pre>{@code
- * JwksSource keys = JwksSource.fromUrl(jwksUri, JwksFetchOptions.DEFAULTS, clock); // or inline(json)
+ * JwksSource keys = JwksSource.fromUrl(jwksUri, JwksFetchOptions.DEFAULTS, clock);
+ *     // or JwksSource.inline(json), JwksSource.fromIssuerDiscovery(issuer, options, clock)
  * ClusterTrust trust = new ClusterTrust("prod", issuer, keys);       // aud pods.eks.amazonaws.com
  * ServiceAccountClaims claims = TokenVerifier.standard(clock).verify(token, trust);
  * }</pre>

@@ -38,6 +38,7 @@ class UrlJwksSourceTest {
   private final AtomicInteger status = new AtomicInteger(200);
   private final AtomicInteger delayMillis = new AtomicInteger();
   private final AtomicInteger hits = new AtomicInteger();
+  private final AtomicReference<String> discoveryIssuer = new AtomicReference<>();
   private HttpServer server;
   private ExecutorService executor;
   private TestTokens.MutableClock clock;
@@ -70,6 +71,19 @@ class UrlJwksSourceTest {
             // the client gave up (timeout test)
           }
         });
+    server.createContext(
+        "/.well-known/openid-configuration",
+        exchange -> {
+          hits.incrementAndGet();
+          String issuer = discoveryIssuer.get() != null ? discoveryIssuer.get() : base();
+          byte[] bytes =
+              ("{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + uri() + "\"}")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, bytes.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+          }
+        });
     executor = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon().unstarted(r));
     server.setExecutor(executor);
     server.start();
@@ -84,8 +98,12 @@ class UrlJwksSourceTest {
     executor.shutdownNow();
   }
 
+  private String base() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
   private URI uri() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/openid/v1/jwks");
+    return URI.create(base() + "/openid/v1/jwks");
   }
 
   private ClusterTrust trust(JwksFetchOptions options) {
@@ -225,6 +243,26 @@ class UrlJwksSourceTest {
             OPTIONS.maxBytes());
     ClusterTrust trust = trust(quick);
     assertThatThrownBy(() -> verifier.verify(token(keyA), trust))
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.code()).isEqualTo("ServiceUnavailableException"));
+  }
+
+  @Test
+  void jwksFoundThroughIssuerDiscoveryVerifiesTokens() {
+    ClusterTrust trust =
+        new ClusterTrust("eks", base(), JwksSource.fromIssuerDiscovery(base(), OPTIONS, clock));
+    String token = new TokenMinter(keyA, base(), clock).mint(MintRequest.of("default", "my-sa"));
+    assertThat(verifier.verify(token, trust).issuer()).isEqualTo(base());
+    assertThat(hits).hasValue(2);
+  }
+
+  @Test
+  void discoveryDocumentNamingAnotherIssuerIsRefused() {
+    discoveryIssuer.set("https://evil.example");
+    ClusterTrust trust =
+        new ClusterTrust("eks", base(), JwksSource.fromIssuerDiscovery(base(), OPTIONS, clock));
+    String token = new TokenMinter(keyA, base(), clock).mint(MintRequest.of("default", "my-sa"));
+    assertThatThrownBy(() -> verifier.verify(token, trust))
         .isInstanceOfSatisfying(
             ApiException.class, e -> assertThat(e.code()).isEqualTo("ServiceUnavailableException"));
   }

@@ -1,5 +1,6 @@
 package io.podidentity.token.internal;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
 import io.podidentity.token.JwkKeys;
 import io.podidentity.token.JwksFetchOptions;
 import io.podidentity.token.JwksSource;
@@ -7,14 +8,17 @@ import io.podidentity.token.TokenErrors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -48,6 +52,7 @@ public final class UrlJwksSource implements JwksSource {
   private record Loaded(JwkKeys keys, Instant fetchedAt) {}
 
   private final URI uri;
+  private final String discoveryIssuer;
   private final JwksFetchOptions options;
   private final Clock clock;
   private final HttpClient client;
@@ -55,16 +60,50 @@ public final class UrlJwksSource implements JwksSource {
   private final AtomicLong fetchAttempts = new AtomicLong();
   private volatile Loaded loaded;
   private Instant lastAttempt; // guarded by fetchLock
+  private URI discoveredJwksUri; // guarded by fetchLock
 
+  /** The JWKS at {@code uri}. */
   public UrlJwksSource(URI uri, JwksFetchOptions options, Clock clock, HttpClient client) {
-    this.uri = Objects.requireNonNull(uri, "uri");
-    String scheme = uri.getScheme();
-    if (!"https".equalsIgnoreCase(scheme) && !"http".equalsIgnoreCase(scheme)) {
-      throw new IllegalArgumentException("JWKS URL must be http or https, was " + uri);
-    }
+    this(uri, null, options, clock, client);
+  }
+
+  private UrlJwksSource(
+      URI uri, String discoveryIssuer, JwksFetchOptions options, Clock clock, HttpClient client) {
+    this.uri = requireHttp(Objects.requireNonNull(uri, "uri"), "JWKS URL");
+    this.discoveryIssuer = discoveryIssuer;
     this.options = Objects.requireNonNull(options, "options");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.client = Objects.requireNonNull(client, "client");
+  }
+
+  /**
+   * The JWKS named by the {@code jwks_uri} of {@code issuer}'s OpenID Connect discovery document
+   * ({@code ISSUER/.well-known/openid-configuration}, OIDC Discovery 1.0 §4), whose {@code issuer}
+   * must equal {@code issuer} exactly (§4.3). The {@code jwks_uri} is looked up again after a
+   * failed JWKS fetch.
+   */
+  public static UrlJwksSource discovering(
+      String issuer, JwksFetchOptions options, Clock clock, HttpClient client) {
+    Objects.requireNonNull(issuer, "issuer");
+    String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
+    URI discovery;
+    try {
+      discovery = URI.create(base + "/.well-known/openid-configuration");
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("issuer is not a URL: " + issuer, e);
+    }
+    return new UrlJwksSource(discovery, issuer, options, clock, client);
+  }
+
+  private static URI requireHttp(URI uri, String what) {
+    String scheme = uri.getScheme();
+    if (!"https".equalsIgnoreCase(scheme) && !"http".equalsIgnoreCase(scheme)) {
+      throw new IllegalArgumentException(what + " must be http or https, was " + uri);
+    }
+    if (uri.getHost() == null) {
+      throw new IllegalArgumentException(what + " has no host: " + uri);
+    }
+    return uri;
   }
 
   /** An HTTP client with the options' connect timeout that follows same-or-safer redirects. */
@@ -131,7 +170,7 @@ public final class UrlJwksSource implements JwksSource {
 
   @Override
   public String toString() {
-    return "JWKS " + uri;
+    return discoveryIssuer == null ? "JWKS " + uri : "JWKS of issuer " + discoveryIssuer;
   }
 
   /** Fetches unless the last attempt was less than minFetchInterval ago. Holds fetchLock. */
@@ -143,10 +182,11 @@ public final class UrlJwksSource implements JwksSource {
     lastAttempt = now;
     fetchAttempts.incrementAndGet();
     try {
-      JwkKeys keys = JwkKeys.parse(fetch());
+      JwkKeys keys = JwkKeys.parse(fetch(jwksUri()));
       loaded = new Loaded(keys, clock.instant());
       LOG.debug("fetched {}: {}", uri, keys);
     } catch (IOException | IllegalArgumentException e) {
+      discoveredJwksUri = null;
       LOG.warn("fetching JWKS {} failed, keeping the previous keys: {}", uri, e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -154,9 +194,36 @@ public final class UrlJwksSource implements JwksSource {
     }
   }
 
-  private String fetch() throws IOException, InterruptedException {
+  /** The JWKS URL: {@link #uri}, or the discovered {@code jwks_uri}. Holds fetchLock. */
+  private URI jwksUri() throws IOException, InterruptedException {
+    if (discoveryIssuer == null) {
+      return uri;
+    }
+    if (discoveredJwksUri == null) {
+      Map<String, Object> doc;
+      try {
+        doc = JSONObjectUtils.parse(fetch(uri));
+      } catch (ParseException e) {
+        throw new IOException("the discovery document " + uri + " is not a JSON object");
+      }
+      if (!discoveryIssuer.equals(doc.get("issuer"))) {
+        throw new IOException("the discovery document " + uri + " names another issuer");
+      }
+      if (!(doc.get("jwks_uri") instanceof String jwks)) {
+        throw new IOException("the discovery document " + uri + " has no jwks_uri");
+      }
+      try {
+        discoveredJwksUri = requireHttp(new URI(jwks), "jwks_uri");
+      } catch (URISyntaxException e) {
+        throw new IOException("the discovery document's jwks_uri is not a URL");
+      }
+    }
+    return discoveredJwksUri;
+  }
+
+  private String fetch(URI target) throws IOException, InterruptedException {
     HttpRequest req =
-        HttpRequest.newBuilder(uri)
+        HttpRequest.newBuilder(target)
             .timeout(options.requestTimeout())
             .header("Accept", "application/json, application/jwk-set+json")
             .GET()
