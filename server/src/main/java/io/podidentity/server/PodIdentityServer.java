@@ -5,12 +5,15 @@ import io.podidentity.api.ApiException;
 import io.podidentity.association.AssociationApi;
 import io.podidentity.association.AssociationService;
 import io.podidentity.association.ChangeFeed;
+import io.podidentity.audit.AuditLog;
 import io.podidentity.auth.AccessKeys;
 import io.podidentity.auth.Authorizer;
 import io.podidentity.auth.Caller;
 import io.podidentity.auth.SecretBox;
 import io.podidentity.cluster.ClusterApi;
 import io.podidentity.cluster.ClusterRegistry;
+import io.podidentity.eksauth.EksAuthApi;
+import io.podidentity.eksauth.PodIdentityService;
 import io.podidentity.http.FrontDoor;
 import io.podidentity.http.QueryService;
 import io.podidentity.http.RequestMetrics;
@@ -18,7 +21,9 @@ import io.podidentity.http.RestService;
 import io.podidentity.http.internal.HttpAnswer;
 import io.podidentity.sigv4.SigV4Verifier;
 import io.podidentity.sigv4.SigningSecret;
+import io.podidentity.issuer.CredentialIssuer;
 import io.podidentity.store.Database;
+import io.podidentity.token.TokenVerifier;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -111,7 +116,13 @@ public final class PodIdentityServer implements AutoCloseable {
       RestService.Builder eks = RestService.builder("eks");
       new ClusterApi(clusters, config.accountId(), config.region(), clock).register(eks);
       new AssociationApi(associations, feed, clusters).register(eks);
-      List<RestService> rest = new ArrayList<>(List.of(eks.build()));
+      AuditLog audit = new AuditLog(db);
+      CredentialIssuer issuer = Issuers.forConfig(config, db, keys, clock);
+      PodIdentityService podIdentity =
+          new PodIdentityService(
+              clusters, associations, TokenVerifier.standard(clock), issuer, audit, clock);
+      List<RestService> rest =
+          new ArrayList<>(List.of(eks.build(), new EksAuthApi(podIdentity, clusters).build()));
       List<QueryService> query = new ArrayList<>();
 
       PrometheusRegistry registry = new PrometheusRegistry();
