@@ -5,6 +5,7 @@ import io.podidentity.api.ApiException;
 import io.podidentity.association.AssociationApi;
 import io.podidentity.association.AssociationService;
 import io.podidentity.association.ChangeFeed;
+import io.podidentity.audit.AuditApi;
 import io.podidentity.audit.AuditLog;
 import io.podidentity.auth.AccessKeys;
 import io.podidentity.auth.Authorizer;
@@ -113,10 +114,11 @@ public final class PodIdentityServer implements AutoCloseable {
               config.issuer() == ServerConfig.Issuer.STS,
               PodIdentityServer::basicPolicyCheck);
 
+      AuditLog audit = new AuditLog(db);
       RestService.Builder eks = RestService.builder("eks");
+      new AuditApi(audit).register(eks);
       new ClusterApi(clusters, config.accountId(), config.region(), clock).register(eks);
       new AssociationApi(associations, feed, clusters).register(eks);
-      AuditLog audit = new AuditLog(db);
       CredentialIssuer issuer = Issuers.forConfig(config, db, keys, clock);
       PodIdentityService podIdentity =
           new PodIdentityService(
