@@ -47,7 +47,11 @@ record LocalCluster(String name, String issuer, String region, String account) {
     return new LocalCluster(name, want.issuer(), want.region(), want.accountId());
   }
 
-  void write(DataDir dir, String serverUrl, String agentUrl) {
+  /**
+   * @param awsEndpoint where credentials issued here are valid: the server itself with the builtin
+   *     issuer, the external STS endpoint otherwise
+   */
+  void write(DataDir dir, String serverUrl, String agentUrl, String awsEndpoint) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("cluster", name);
     m.put("issuer", issuer);
@@ -55,6 +59,7 @@ record LocalCluster(String name, String issuer, String region, String account) {
     m.put("account", account);
     m.put("server", serverUrl);
     m.put("agent", agentUrl);
+    m.put("awsEndpoint", awsEndpoint);
     dir.writePrivate(FILE, new String(Json.write(m), StandardCharsets.UTF_8));
   }
 

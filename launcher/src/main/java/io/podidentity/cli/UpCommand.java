@@ -77,7 +77,11 @@ final class UpCommand implements Callable<Integer> {
       Embedded e = new Embedded(server, cluster);
       try {
         LocalCluster local = LocalCluster.register(server, cluster);
-        local.write(server.dataDir(), server.endpoint(), agentUrl(config, agentPort));
+        local.write(
+            server.dataDir(),
+            server.endpoint(),
+            agentUrl(config, agentPort),
+            config.stsEndpoint().map(Object::toString).orElse(server.endpoint()));
         server.setReady(true);
         return e;
       } catch (RuntimeException ex) {
