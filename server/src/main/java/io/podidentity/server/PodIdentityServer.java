@@ -23,6 +23,8 @@ import io.podidentity.http.internal.HttpAnswer;
 import io.podidentity.sigv4.SigV4Verifier;
 import io.podidentity.sigv4.SigningSecret;
 import io.podidentity.issuer.CredentialIssuer;
+import io.podidentity.policy.PolicyDocument;
+import io.podidentity.policy.PolicyKind;
 import io.podidentity.store.Database;
 import io.podidentity.token.TokenVerifier;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -112,7 +114,7 @@ public final class PodIdentityServer implements AutoCloseable {
               box,
               clock,
               config.issuer() == ServerConfig.Issuer.STS,
-              PodIdentityServer::basicPolicyCheck);
+              PodIdentityServer::sessionPolicyCheck);
 
       AuditLog audit = new AuditLog(db);
       RestService.Builder eks = RestService.builder("eks");
@@ -209,15 +211,15 @@ public final class PodIdentityServer implements AutoCloseable {
     return false;
   }
 
-  /** Session policies must at least be JSON objects until the policy engine validates them. */
-  private static void basicPolicyCheck(String policy) {
+  /**
+   * An association's policy is a session policy: an identity policy document. EKS reports a bad
+   * one as InvalidParameterException on the association call, with IAM's reason.
+   */
+  private static void sessionPolicyCheck(String policy) {
     try {
-      var n = io.podidentity.http.Json.MAPPER.readTree(policy);
-      if (n == null || !n.isObject()) {
-        throw ApiException.invalidParameter("policy must be a JSON policy document.");
-      }
-    } catch (IOException e) {
-      throw ApiException.invalidParameter("policy is not valid JSON.");
+      PolicyDocument.parse(policy, PolicyKind.IDENTITY);
+    } catch (ApiException e) {
+      throw ApiException.invalidParameter("Invalid policy: " + e.getMessage());
     }
   }
 
