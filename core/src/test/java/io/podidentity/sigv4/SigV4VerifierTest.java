@@ -46,7 +46,8 @@ class SigV4VerifierTest {
   SigV4Verifier<String> verifier() {
     return new SigV4Verifier<>(
         id -> Optional.ofNullable(keys.get(id)),
-        SigV4Verifier.regionAndServices("us-east-1", Set.of("eks", "eks-auth"), Set.of("iam", "sts")),
+        SigV4Verifier.regionAndServices(
+            "us-east-1", Set.of("eks", "eks-auth"), Set.of("iam", "sts")),
         clock);
   }
 
@@ -197,17 +198,28 @@ class SigV4VerifierTest {
   void rejectsATamperedBody() {
     HttpRequestView r =
         sdkSigned(
-            "POST", "http://127.0.0.1:7700/clusters/x", "{\"a\":1}", basic(), "us-east-1", "eks", NOW);
+            "POST",
+            "http://127.0.0.1:7700/clusters/x",
+            "{\"a\":1}",
+            basic(),
+            "us-east-1",
+            "eks",
+            NOW);
     HttpRequestView tampered =
         new HttpRequestView(
-            r.method(), r.rawPath(), r.rawQuery(), r.headers(), "{\"a\":2}".getBytes(StandardCharsets.UTF_8));
+            r.method(),
+            r.rawPath(),
+            r.rawQuery(),
+            r.headers(),
+            "{\"a\":2}".getBytes(StandardCharsets.UTF_8));
     assertThat(failure(verifier().verify(tampered))).isEqualTo(AuthFailure.BAD_SIGNATURE);
   }
 
   @Test
   void rejectsATamperedPath() {
     HttpRequestView r =
-        sdkSigned("GET", "http://127.0.0.1:7700/clusters/x", null, basic(), "us-east-1", "eks", NOW);
+        sdkSigned(
+            "GET", "http://127.0.0.1:7700/clusters/x", null, basic(), "us-east-1", "eks", NOW);
     HttpRequestView tampered =
         new HttpRequestView(r.method(), "/clusters/y", r.rawQuery(), r.headers(), r.body());
     assertThat(failure(verifier().verify(tampered))).isEqualTo(AuthFailure.BAD_SIGNATURE);
@@ -281,7 +293,8 @@ class SigV4VerifierTest {
   @Test
   void acceptsIamSignedForUsEast1AsAGlobalService() {
     HttpRequestView r =
-        sdkSigned("POST", "http://127.0.0.1:7700/", "Action=ListRoles", basic(), "us-east-1", "iam", NOW);
+        sdkSigned(
+            "POST", "http://127.0.0.1:7700/", "Action=ListRoles", basic(), "us-east-1", "iam", NOW);
     assertThat(verifier().verify(r)).isInstanceOf(SigV4Verifier.Verified.class);
   }
 
@@ -314,7 +327,8 @@ class SigV4VerifierTest {
             new byte[0]);
     SigV4Verifier.Result<String> res = verifier().verify(r);
     assertThat(failure(res)).isEqualTo(AuthFailure.INCOMPLETE);
-    assertThat(((SigV4Verifier.Rejected<String>) res).message()).contains("'SignedHeaders'", "'Signature'");
+    assertThat(((SigV4Verifier.Rejected<String>) res).message())
+        .contains("'SignedHeaders'", "'Signature'");
   }
 
   @Test
@@ -341,5 +355,4 @@ class SigV4VerifierTest {
     assertThat(r).isInstanceOf(SigV4Verifier.Rejected.class);
     return ((SigV4Verifier.Rejected<String>) r).failure();
   }
-
 }

@@ -31,7 +31,9 @@ final class AuditCommand implements Callable<Integer> {
   @Option(names = "--cluster", description = "Cluster name.")
   String cluster;
 
-  @Option(names = {"-n", "--namespace"}, description = "Namespace.")
+  @Option(
+      names = {"-n", "--namespace"},
+      description = "Namespace.")
   String namespace;
 
   @Option(names = "--service-account", description = "Service account.")
@@ -40,7 +42,10 @@ final class AuditCommand implements Callable<Integer> {
   @Option(names = "--role-arn", description = "Role ARN.")
   String roleArn;
 
-  @Option(names = "--max", defaultValue = "100", description = "At most this many records (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max",
+      defaultValue = "100",
+      description = "At most this many records (default: ${DEFAULT-VALUE}).")
   int max;
 
   @Option(names = "--json", description = "Print the records as JSON lines.")
@@ -58,7 +63,10 @@ final class AuditCommand implements Callable<Integer> {
     add(q, "roleArn", roleArn);
     add(q, "maxResults", Integer.toString(max));
     JsonNode records =
-        target.client().call("GET", "/podidentity/v1/audit?" + String.join("&", q), null).path("records");
+        target
+            .client()
+            .call("GET", "/podidentity/v1/audit?" + String.join("&", q), null)
+            .path("records");
     for (JsonNode r : records) {
       if (json) {
         System.out.println(r.toString());
@@ -72,7 +80,10 @@ final class AuditCommand implements Callable<Integer> {
                 "pod=" + r.path("podName").asText("-"),
                 "role=" + r.path("roleArn").asText("-"),
                 r.has("accessKeyId")
-                    ? "key=" + r.path("accessKeyId").asText() + " until " + r.path("expiration").asText()
+                    ? "key="
+                        + r.path("accessKeyId").asText()
+                        + " until "
+                        + r.path("expiration").asText()
                     : "reason=" + r.path("reason").asText("-")));
       }
     }
@@ -94,10 +105,13 @@ final class AuditCommand implements Callable<Integer> {
         case 'm' -> Duration.ofMinutes(v);
         case 'h' -> Duration.ofHours(v);
         case 'd' -> Duration.ofDays(v);
-        default -> throw new IllegalArgumentException("--since must look like 30s, 15m, 2h or 7d, was '" + s + "'");
+        default ->
+            throw new IllegalArgumentException(
+                "--since must look like 30s, 15m, 2h or 7d, was '" + s + "'");
       };
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--since must look like 30s, 15m, 2h or 7d, was '" + s + "'");
+      throw new IllegalArgumentException(
+          "--since must look like 30s, 15m, 2h or 7d, was '" + s + "'");
     }
   }
 }

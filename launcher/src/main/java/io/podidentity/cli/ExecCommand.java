@@ -16,9 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code podidentity exec}: runs a command the way a pod of a service account would run on EKS —
- * a fresh projected token in a file and exactly the environment the webhook injects, pointed at
- * the local agent — so unmodified SDKs and the AWS CLI take their credentials from the container
+ * {@code podidentity exec}: runs a command the way a pod of a service account would run on EKS — a
+ * fresh projected token in a file and exactly the environment the webhook injects, pointed at the
+ * local agent — so unmodified SDKs and the AWS CLI take their credentials from the container
  * credentials provider.
  */
 @Command(
@@ -59,7 +59,8 @@ final class ExecCommand implements Callable<Integer> {
     Path dir = Files.createTempDirectory("podidentity-exec");
     Path file = dir.resolve("eks-pod-identity-token");
     try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       // No trailing newline: botocore, Go and Java reject a token header ending in one (§4.0).
       Files.writeString(file, token.mint(), StandardCharsets.UTF_8);
       ProcessBuilder pb = new ProcessBuilder(command).inheritIO();

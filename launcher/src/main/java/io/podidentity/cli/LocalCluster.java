@@ -68,7 +68,9 @@ record LocalCluster(String name, String issuer, String region, String account) {
     Path f = dataDir.resolve(FILE);
     if (!Files.exists(f)) {
       throw new IllegalStateException(
-          "no running podidentity found in " + dataDir.toAbsolutePath() + " (start it with 'podidentity up', or pass --data-dir)");
+          "no running podidentity found in "
+              + dataDir.toAbsolutePath()
+              + " (start it with 'podidentity up', or pass --data-dir)");
     }
     try {
       return Json.MAPPER.readTree(Files.readString(f));

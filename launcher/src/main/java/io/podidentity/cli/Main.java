@@ -9,7 +9,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "podidentity 0.1.0",
     description = "EKS Pod Identity, self-hosted, for any Kubernetes cluster.",
-    subcommands = {UpCommand.class, ServerCommand.class, ClusterCommand.class, TokenCommand.class, ExecCommand.class, AuditCommand.class})
+    subcommands = {
+      UpCommand.class,
+      ServerCommand.class,
+      ClusterCommand.class,
+      TokenCommand.class,
+      ExecCommand.class,
+      AuditCommand.class
+    })
 public final class Main {
   private Main() {}
 

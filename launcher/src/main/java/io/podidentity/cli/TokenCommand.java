@@ -5,8 +5,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * {@code podidentity token}: prints a service-account token for the local cluster with the claims
- * a kube-apiserver puts in a projected token (the seeds' decoded example).
+ * {@code podidentity token}: prints a service-account token for the local cluster with the claims a
+ * kube-apiserver puts in a projected token (the seeds' decoded example).
  */
 @Command(
     name = "token",

@@ -13,10 +13,16 @@ import picocli.CommandLine.Option;
 
 /** Which pod a minted token speaks for (shared by {@code token} and {@code exec}). */
 final class TokenOptions {
-  @Option(names = "--data-dir", defaultValue = "./.podidentity", description = "Data dir of the running instance.")
+  @Option(
+      names = "--data-dir",
+      defaultValue = "./.podidentity",
+      description = "Data dir of the running instance.")
   Path dataDir;
 
-  @Option(names = {"-n", "--namespace"}, required = true, description = "Namespace.")
+  @Option(
+      names = {"-n", "--namespace"},
+      required = true,
+      description = "Namespace.")
   String namespace;
 
   @Option(names = "--service-account", required = true, description = "Service account.")
@@ -31,10 +37,16 @@ final class TokenOptions {
   @Option(names = "--node", description = "Node name (default: local-node).")
   String node;
 
-  @Option(names = "--audience", defaultValue = "pods.eks.amazonaws.com", description = "Audience (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--audience",
+      defaultValue = "pods.eks.amazonaws.com",
+      description = "Audience (default: ${DEFAULT-VALUE}).")
   String audience;
 
-  @Option(names = "--expires-in", defaultValue = "86400", description = "Lifetime in seconds (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--expires-in",
+      defaultValue = "86400",
+      description = "Lifetime in seconds (default: ${DEFAULT-VALUE}).")
   long expiresIn;
 
   /** A token for the local cluster of the instance in {@link #dataDir}. */
@@ -45,7 +57,8 @@ final class TokenOptions {
     if (pod != null || podUid != null) {
       req =
           req.withPod(
-              pod != null ? pod : req.podName(), podUid != null ? podUid : UUID.randomUUID().toString());
+              pod != null ? pod : req.podName(),
+              podUid != null ? podUid : UUID.randomUUID().toString());
     }
     if (node != null) {
       req = req.withNode(node);

@@ -81,7 +81,9 @@ final class DocRunner {
     Path script = work.resolve("doc.sh");
     Files.writeString(script, sb.toString());
     ProcessBuilder pb =
-        new ProcessBuilder("bash", script.toString()).directory(work.toFile()).redirectErrorStream(true);
+        new ProcessBuilder("bash", script.toString())
+            .directory(work.toFile())
+            .redirectErrorStream(true);
     Path bin = binDir(work);
     // The document sets what it needs; nothing from the developer's own AWS setup leaks in.
     pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
@@ -106,7 +108,12 @@ final class DocRunner {
     }
     if (!done) {
       throw new AssertionError(
-          "document timed out after " + timeoutSeconds + " s in block " + ran.size() + "\n" + tail(out));
+          "document timed out after "
+              + timeoutSeconds
+              + " s in block "
+              + ran.size()
+              + "\n"
+              + tail(out));
     }
     if (p.exitValue() != 0) {
       Block failed = ran.isEmpty() ? null : ran.get(ran.size() - 1).block();

@@ -37,7 +37,10 @@ class WalkthroughTest {
       assertThat(s.getLocalPort()).isEqualTo(port);
     } catch (java.net.BindException e) {
       throw new AssertionError(
-          "port " + port + " on 127.0.0.1 is taken; the walkthrough uses podidentity's default ports", e);
+          "port "
+              + port
+              + " on 127.0.0.1 is taken; the walkthrough uses podidentity's default ports",
+          e);
     }
   }
 }

@@ -8,8 +8,8 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 
 /**
- * {@code GET /podidentity/v1/audit}: the audit trail, newest first, filtered by time range
- * ({@code from}, {@code to}: ISO-8601 instants), cluster, namespace, serviceAccount and roleArn.
+ * {@code GET /podidentity/v1/audit}: the audit trail, newest first, filtered by time range ({@code
+ * from}, {@code to}: ISO-8601 instants), cluster, namespace, serviceAccount and roleArn.
  */
 public final class AuditApi {
   private final AuditLog log;
@@ -19,7 +19,8 @@ public final class AuditApi {
   }
 
   public RestService.Builder register(RestService.Builder b) {
-    return b.route("GET", "/podidentity/v1/audit", "podidentity:ListAuditRecords", p -> "*", this::list);
+    return b.route(
+        "GET", "/podidentity/v1/audit", "podidentity:ListAuditRecords", p -> "*", this::list);
   }
 
   private Object list(Call call) {
@@ -58,5 +59,4 @@ public final class AuditApi {
   private static String clip(String s) {
     return s.length() > 40 ? s.substring(0, 40) + "..." : s;
   }
-
 }

@@ -38,7 +38,8 @@ final class ClusterTrusts {
     JwksSource source =
         c.jwks().isPresent()
             ? JwksSource.inline(c.jwks().get())
-            : JwksSource.fromUrl(URI.create(c.jwksUri().orElseThrow()), JwksFetchOptions.DEFAULTS, clock);
+            : JwksSource.fromUrl(
+                URI.create(c.jwksUri().orElseThrow()), JwksFetchOptions.DEFAULTS, clock);
     return new ClusterTrust(c.name(), c.issuer(), AUDIENCE, source);
   }
 }

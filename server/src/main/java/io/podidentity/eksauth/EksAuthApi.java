@@ -66,7 +66,10 @@ public final class EksAuthApi {
     out.put(
         "subject",
         Map.of(
-            "namespace", r.claims().namespace(), "serviceAccount", r.claims().serviceAccountName()));
+            "namespace",
+            r.claims().namespace(),
+            "serviceAccount",
+            r.claims().serviceAccountName()));
     out.put("audience", ClusterTrusts.AUDIENCE);
     out.put(
         "podIdentityAssociation",
@@ -77,7 +80,11 @@ public final class EksAuthApi {
             r.association().associationId()));
     out.put(
         "assumedRoleUser",
-        Map.of("arn", r.credentials().assumedRoleArn(), "assumeRoleId", r.credentials().assumedRoleId()));
+        Map.of(
+            "arn",
+            r.credentials().assumedRoleArn(),
+            "assumeRoleId",
+            r.credentials().assumedRoleId()));
     Map<String, Object> creds = new LinkedHashMap<>();
     creds.put("sessionToken", r.credentials().sessionToken());
     creds.put("secretAccessKey", r.credentials().secretAccessKey());

@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class PodIdentityService {
   private static final Logger LOG = LoggerFactory.getLogger(PodIdentityService.class);
+
   /** EKS Pod Identity credentials last 6 hours (pod-id-how-it-works.adoc, agent caching notes). */
   static final Duration SESSION_DURATION = Duration.ofHours(6);
+
   /** A chained (target role) session is limited to 1 hour by STS role chaining. */
   static final Duration CHAINED_DURATION = Duration.ofHours(1);
 
@@ -61,9 +63,11 @@ public final class PodIdentityService {
   }
 
   /** What the response is built from. */
-  public record Result(ServiceAccountClaims claims, Association association, IssuedCredentials credentials) {}
+  public record Result(
+      ServiceAccountClaims claims, Association association, IssuedCredentials credentials) {}
 
-  public Result assumeRole(String clusterName, String token, Optional<String> nodeName, Caller caller) {
+  public Result assumeRole(
+      String clusterName, String token, Optional<String> nodeName, Caller caller) {
     Cluster cluster;
     try {
       cluster = clusters.require(clusterName);
@@ -170,7 +174,8 @@ public final class PodIdentityService {
     LOG.info(
         "refused credentials in cluster {} for {}: {} {}",
         cluster,
-        c.map(x -> x.namespace() + "/" + x.serviceAccountName() + " pod " + x.podName()).orElse("an unverified token"),
+        c.map(x -> x.namespace() + "/" + x.serviceAccountName() + " pod " + x.podName())
+            .orElse("an unverified token"),
         e.code(),
         e.getMessage());
   }

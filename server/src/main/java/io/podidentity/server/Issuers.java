@@ -10,7 +10,8 @@ import java.time.Clock;
 final class Issuers {
   private Issuers() {}
 
-  static CredentialIssuer forConfig(ServerConfig config, Database db, AccessKeys keys, Clock clock) {
+  static CredentialIssuer forConfig(
+      ServerConfig config, Database db, AccessKeys keys, Clock clock) {
     return request -> {
       throw new ApiException(
           "ServiceUnavailableException", 503, "No credential issuer is configured on this server.");

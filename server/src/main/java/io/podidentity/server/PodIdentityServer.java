@@ -20,11 +20,11 @@ import io.podidentity.http.QueryService;
 import io.podidentity.http.RequestMetrics;
 import io.podidentity.http.RestService;
 import io.podidentity.http.internal.HttpAnswer;
-import io.podidentity.sigv4.SigV4Verifier;
-import io.podidentity.sigv4.SigningSecret;
 import io.podidentity.issuer.CredentialIssuer;
 import io.podidentity.policy.PolicyDocument;
 import io.podidentity.policy.PolicyKind;
+import io.podidentity.sigv4.SigV4Verifier;
+import io.podidentity.sigv4.SigningSecret;
 import io.podidentity.store.Database;
 import io.podidentity.token.TokenVerifier;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -212,8 +212,8 @@ public final class PodIdentityServer implements AutoCloseable {
   }
 
   /**
-   * An association's policy is a session policy: an identity policy document. EKS reports a bad
-   * one as InvalidParameterException on the association call, with IAM's reason.
+   * An association's policy is a session policy: an identity policy document. EKS reports a bad one
+   * as InvalidParameterException on the association call, with IAM's reason.
    */
   private static void sessionPolicyCheck(String policy) {
     try {

@@ -43,19 +43,22 @@ class FrontDoorErrorTest {
 
   @Test
   void unsignedRequestIsMissingAuthenticationToken() throws Exception {
-    assertEnvelope(admin.unsigned("GET", "/clusters", null), 403, "MissingAuthenticationTokenException");
+    assertEnvelope(
+        admin.unsigned("GET", "/clusters", null), 403, "MissingAuthenticationTokenException");
   }
 
   @Test
   void unsignedQueryRequestGetsTheQueryEnvelope() {
-    HttpResponse<String> r = admin.unsigned("GET", "/?Action=GetCallerIdentity&Version=2011-06-15", null);
+    HttpResponse<String> r =
+        admin.unsigned("GET", "/?Action=GetCallerIdentity&Version=2011-06-15", null);
     assertThat(r.statusCode()).isEqualTo(403);
     assertThat(r.body()).contains("<ErrorResponse", "<Code>MissingAuthenticationToken</Code>");
   }
 
   @Test
   void wrongSecretIsInvalidSignature() throws Exception {
-    RawClient bad = new RawClient(ts.endpoint(), ts.server().adminKey().accessKeyId(), "x".repeat(40));
+    RawClient bad =
+        new RawClient(ts.endpoint(), ts.server().adminKey().accessKeyId(), "x".repeat(40));
     assertEnvelope(bad.signed("GET", "/clusters", null, "eks"), 403, "InvalidSignatureException");
   }
 
@@ -67,7 +70,8 @@ class FrontDoorErrorTest {
 
   @Test
   void unknownRouteIsNotFoundInEnvelope() throws Exception {
-    assertEnvelope(admin.signed("GET", "/nothing/here", null, "eks"), 404, "UnknownOperationException");
+    assertEnvelope(
+        admin.signed("GET", "/nothing/here", null, "eks"), 404, "UnknownOperationException");
   }
 
   @Test

@@ -24,7 +24,8 @@ public final class RawClient {
     this.creds = new SigV4Signer.Credentials(accessKeyId, secret, Optional.empty());
   }
 
-  public HttpResponse<String> signed(String method, String pathAndQuery, String body, String service) {
+  public HttpResponse<String> signed(
+      String method, String pathAndQuery, String body, String service) {
     return signed(method, pathAndQuery, body, service, "application/json");
   }
 
@@ -46,7 +47,8 @@ public final class RawClient {
     return send(method, URI.create(endpoint + pathAndQuery), Map.of(), bytes);
   }
 
-  public HttpResponse<String> send(String method, URI uri, Map<String, String> headers, byte[] body) {
+  public HttpResponse<String> send(
+      String method, URI uri, Map<String, String> headers, byte[] body) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(
