@@ -198,11 +198,11 @@ public final class StsIssuer implements CredentialIssuer, AutoCloseable {
 
   /** STS's answer when DurationSeconds is more than the role's MaxSessionDuration. */
   static boolean exceedsMaxSessionDuration(SdkException e) {
-    if (!(e instanceof AwsServiceException ase) || ase.awsErrorDetails() == null) {
+    if (!(e instanceof AwsServiceException ase)) {
       return false;
     }
-    String message = String.valueOf(ase.awsErrorDetails().errorMessage());
-    return "ValidationError".equals(ase.awsErrorDetails().errorCode())
+    String message = String.valueOf(StsErrors.errorMessage(ase));
+    return "ValidationError".equals(StsErrors.errorCode(ase))
         && (message.contains("MaxSessionDuration") || message.contains("DurationSeconds exceeds"));
   }
 

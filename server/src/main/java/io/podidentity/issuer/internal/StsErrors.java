@@ -4,8 +4,12 @@ import io.podidentity.api.ApiException;
 import io.podidentity.issuer.UpstreamFailure;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -47,6 +51,9 @@ public final class StsErrors {
           "IncompleteSignature",
           "MissingAuthenticationToken");
   private static final int UPSTREAM_MESSAGE_LIMIT = 512;
+  private static final int RAW_BODY_LIMIT = 16 * 1024;
+  private static final Pattern CODE = Pattern.compile("<Code>([A-Za-z0-9.:_-]{1,128})</Code>");
+  private static final Pattern MESSAGE = Pattern.compile("<Message>([^<]{0,1024})</Message>");
 
   private StsErrors() {}
 
@@ -91,14 +98,10 @@ public final class StsErrors {
   }
 
   private static ApiException mapService(AwsServiceException ase, String roleArn) {
-    String code =
-        ase.awsErrorDetails() != null && ase.awsErrorDetails().errorCode() != null
-            ? ase.awsErrorDetails().errorCode()
-            : "HTTP" + ase.statusCode();
+    String code = errorCode(ase);
     int status = ase.statusCode();
     String requestId = ase.requestId();
-    String upstreamMessage =
-        ase.awsErrorDetails() != null ? ase.awsErrorDetails().errorMessage() : null;
+    String upstreamMessage = errorMessage(ase);
     UpstreamFailure cause =
         new UpstreamFailure(
             code,
@@ -182,6 +185,41 @@ public final class StsErrors {
         500,
         "STS AssumeRole of " + roleArn + " failed with " + code + "." + rid,
         cause);
+  }
+
+  /**
+   * The STS error code. The SDK finds it in AWS's {@code <ErrorResponse><Error><Code>}; some
+   * STS-compatible servers (moto's IAM enforcement among them) nest it in {@code
+   * <ErrorResponse><Errors><Error>}, which the SDK does not read: then the first {@code <Code>} of
+   * the raw body, else "HTTP" and the status.
+   */
+  public static String errorCode(AwsServiceException ase) {
+    AwsErrorDetails d = ase.awsErrorDetails();
+    if (d != null && d.errorCode() != null && !d.errorCode().isBlank()) {
+      return d.errorCode();
+    }
+    String raw = rawElement(d, CODE);
+    return raw != null ? raw : "HTTP" + ase.statusCode();
+  }
+
+  /** The STS error message, found like {@link #errorCode}; null when there is none. */
+  public static String errorMessage(AwsServiceException ase) {
+    AwsErrorDetails d = ase.awsErrorDetails();
+    if (d != null && d.errorCode() != null && !d.errorCode().isBlank()) {
+      return d.errorMessage();
+    }
+    return rawElement(d, MESSAGE);
+  }
+
+  private static String rawElement(AwsErrorDetails d, Pattern element) {
+    if (d == null || d.rawResponse() == null) {
+      return null;
+    }
+    byte[] body = d.rawResponse().asByteArrayUnsafe();
+    String text =
+        new String(body, 0, Math.min(body.length, RAW_BODY_LIMIT), StandardCharsets.UTF_8);
+    Matcher m = element.matcher(text);
+    return m.find() ? m.group(1).trim() : null;
   }
 
   private static ApiException unavailable(String code, String message, SdkException e) {
