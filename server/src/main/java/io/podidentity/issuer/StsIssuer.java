@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -39,7 +40,9 @@ import software.amazon.awssdk.services.sts.model.Tag;
  *   <li>DurationSeconds = the request's duration within STS's bounds (900 s – 12 h). A role's
  *       MaxSessionDuration is not known without iam:GetRole, so when STS answers ValidationError
  *       "DurationSeconds exceeds the MaxSessionDuration", the call is repeated once with 3600 s,
- *       the default MaxSessionDuration of every role.
+ *       the default MaxSessionDuration of every role (Ceph RGW answers InvalidArgument instead,
+ *       also retried). Such a role is then asked for 3600 s directly for {@link
+ *       #SHORT_ROLE_MEMORY}.
  *   <li>Without a target role: Policy = the association's policy. With a target role: the first
  *       session only serves to assume the target (900 s, never handed out); the second AssumeRole,
  *       signed with the first session's credentials, carries ExternalId, the association's policy
@@ -66,9 +69,21 @@ public final class StsIssuer implements CredentialIssuer, AutoCloseable {
   /** Every role's default MaxSessionDuration: the retry when a role allows less than asked. */
   static final Duration FALLBACK_DURATION = Duration.ofHours(1);
 
+  /** How long a role that refused the asked duration is asked for 3600 s straight away. */
+  static final Duration SHORT_ROLE_MEMORY = Duration.ofMinutes(15);
+
+  /** Bound on remembered short roles; the memory is dropped whole when it is reached. */
+  static final int SHORT_ROLE_LIMIT = 10_000;
+
   private final StsIssuerConfig config;
   private final SdkHttpClient http;
   private final StsClient sts;
+
+  /**
+   * Roles whose MaxSessionDuration was found below the asked duration, until when (nanoTime): one
+   * round trip per issuance instead of two for them (Ceph RGW roles default to 3600 s).
+   */
+  private final ConcurrentHashMap<String, Long> shortRoles = new ConcurrentHashMap<>();
 
   public StsIssuer(StsIssuerConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -119,7 +134,11 @@ public final class StsIssuer implements CredentialIssuer, AutoCloseable {
     if (chained) {
       first.durationSeconds(seconds(MIN_DURATION));
     } else {
-      first.durationSeconds(seconds(clamp(request.duration(), MAX_DURATION)));
+      Duration asked = clamp(request.duration(), MAX_DURATION);
+      if (asked.compareTo(FALLBACK_DURATION) > 0 && knownShort(request.roleArn())) {
+        asked = FALLBACK_DURATION;
+      }
+      first.durationSeconds(seconds(asked));
       request.sessionPolicy().ifPresent(first::policy);
     }
     AssumeRoleResponse role =
@@ -178,12 +197,15 @@ public final class StsIssuer implements CredentialIssuer, AutoCloseable {
             roleArn,
             req.durationSeconds(),
             seconds(FALLBACK_DURATION));
-        return call(
-            req.toBuilder().durationSeconds(seconds(FALLBACK_DURATION)).build(),
-            roleArn,
-            signer,
-            deadline,
-            false);
+        AssumeRoleResponse shorter =
+            call(
+                req.toBuilder().durationSeconds(seconds(FALLBACK_DURATION)).build(),
+                roleArn,
+                signer,
+                deadline,
+                false);
+        rememberShort(roleArn);
+        return shorter;
       }
       ApiException mapped = StsErrors.map(e, roleArn, config.callTimeout());
       LOG.warn(
@@ -196,14 +218,41 @@ public final class StsIssuer implements CredentialIssuer, AutoCloseable {
     }
   }
 
-  /** STS's answer when DurationSeconds is more than the role's MaxSessionDuration. */
+  /**
+   * STS's answer when DurationSeconds is more than the role's MaxSessionDuration. AWS: {@code
+   * ValidationError} "The requested DurationSeconds exceeds the MaxSessionDuration set for this
+   * role." Ceph RGW: {@code InvalidArgument} (EINVAL from its input validation, rgw_sts.cc), which
+   * it also answers for other bad input; the single retry with 3600 s then fails the same way and
+   * that error is reported.
+   */
   static boolean exceedsMaxSessionDuration(SdkException e) {
-    if (!(e instanceof AwsServiceException ase)) {
+    if (!(e instanceof AwsServiceException ase) || ase.statusCode() != 400) {
       return false;
     }
+    String code = StsErrors.errorCode(ase);
     String message = String.valueOf(StsErrors.errorMessage(ase));
-    return "ValidationError".equals(StsErrors.errorCode(ase))
-        && (message.contains("MaxSessionDuration") || message.contains("DurationSeconds exceeds"));
+    return ("ValidationError".equals(code)
+            && (message.contains("MaxSessionDuration") || message.contains("DurationSeconds")))
+        || "InvalidArgument".equals(code);
+  }
+
+  private boolean knownShort(String roleArn) {
+    Long until = shortRoles.get(roleArn);
+    if (until == null) {
+      return false;
+    }
+    if (System.nanoTime() - until > 0) {
+      shortRoles.remove(roleArn, until);
+      return false;
+    }
+    return true;
+  }
+
+  private void rememberShort(String roleArn) {
+    if (shortRoles.size() >= SHORT_ROLE_LIMIT) {
+      shortRoles.clear();
+    }
+    shortRoles.put(roleArn, System.nanoTime() + SHORT_ROLE_MEMORY.toNanos());
   }
 
   private ApiException outOfTime(String roleArn) {

@@ -130,6 +130,46 @@ class StsIssuerWireTest {
   }
 
   @Test
+  void retriesOnceWithAnHourWhenCephRgwRefusesTheDuration() {
+    fake.error(400, "InvalidArgument", "").success();
+
+    issuer.issue(IssueRequests.forRole(ACCOUNT, ROLE));
+
+    assertThat(fake.calls())
+        .extracting(call -> call.param("DurationSeconds"))
+        .containsExactly("21600", "3600");
+  }
+
+  @Test
+  void asksARoleKnownToAllowLessForAnHourStraightAway() {
+    fake.error(
+            400,
+            "ValidationError",
+            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+        .success();
+    issuer.issue(IssueRequests.forRole(ACCOUNT, ROLE));
+
+    issuer.issue(IssueRequests.forRole(ACCOUNT, ROLE));
+
+    assertThat(fake.calls())
+        .extracting(call -> call.param("DurationSeconds"))
+        .containsExactly("21600", "3600", "3600");
+  }
+
+  @Test
+  void aSecondRefusalOfTheDurationIsReported() {
+    fake.error(400, "InvalidArgument", "");
+
+    ApiException e =
+        catchThrowableOfType(
+            ApiException.class, () -> issuer.issue(IssueRequests.forRole(ACCOUNT, ROLE)));
+
+    assertThat(e.code()).isEqualTo("InternalServerException");
+    assertThat(e.getMessage()).contains("InvalidArgument");
+    assertThat(fake.calls()).hasSize(2);
+  }
+
+  @Test
   void putsTheAssociationPolicyOnTheRoleSessionWithoutTarget() {
     fake.success();
 
