@@ -297,6 +297,33 @@ class StsIssuerMotoTest {
   }
 
   @Test
+  void withoutGivenCredentialsTheServerUsesTheDefaultAwsChain() {
+    AccessKey key = iam.createAccessKey(b -> b.userName("podidentity-server")).accessKey();
+    // System properties are the default chain's first source; restored after the call.
+    String oldId = System.getProperty("aws.accessKeyId");
+    String oldSecret = System.getProperty("aws.secretAccessKey");
+    System.setProperty("aws.accessKeyId", key.accessKeyId());
+    System.setProperty("aws.secretAccessKey", key.secretAccessKey());
+    try (StsIssuer fromChain =
+        new StsIssuer(StsIssuerConfig.of(moto.endpoint(), IssueRequests.REGION))) {
+      IssuedCredentials c = fromChain.issue(IssueRequests.forRole(ACCOUNT, ROLE_ARN));
+
+      assertThat(c.assumedRoleArn()).contains(":assumed-role/my-role/");
+    } finally {
+      restore("aws.accessKeyId", oldId);
+      restore("aws.secretAccessKey", oldSecret);
+    }
+  }
+
+  private static void restore(String property, String value) {
+    if (value == null) {
+      System.clearProperty(property);
+    } else {
+      System.setProperty(property, value);
+    }
+  }
+
+  @Test
   void unknownServerCredentialsAreAnInternalServerException() {
     try (StsIssuer stranger =
         new StsIssuer(
