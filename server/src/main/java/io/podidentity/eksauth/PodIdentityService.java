@@ -11,6 +11,7 @@ import io.podidentity.cluster.ClusterRegistry;
 import io.podidentity.issuer.CredentialIssuer;
 import io.podidentity.issuer.IssueRequest;
 import io.podidentity.issuer.IssuedCredentials;
+import io.podidentity.issuer.UpstreamFailure;
 import io.podidentity.token.ServiceAccountClaims;
 import io.podidentity.token.TokenVerifier;
 import java.time.Clock;
@@ -170,7 +171,7 @@ public final class PodIdentityService {
             AuditRecord.Outcome.REFUSED,
             Optional.of(e.code() + ": " + e.getMessage()),
             Optional.of(caller.arn()),
-            Optional.empty()));
+            UpstreamFailure.of(e).flatMap(UpstreamFailure::upstreamRequestId)));
     LOG.info(
         "refused credentials in cluster {} for {}: {} {}",
         cluster,
