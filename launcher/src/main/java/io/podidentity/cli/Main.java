@@ -9,11 +9,21 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "podidentity 0.1.0",
     description = "EKS Pod Identity, self-hosted, for any Kubernetes cluster.",
-    subcommands = {UpCommand.class, ServerCommand.class, ClusterCommand.class})
+    subcommands = {
+      UpCommand.class,
+      ServerCommand.class,
+      ClusterCommand.class,
+      TokenCommand.class,
+      ExecCommand.class,
+      AuditCommand.class
+    })
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // Helidon logs through java.util.logging; send it through logback like everything else.
+    org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+    org.slf4j.bridge.SLF4JBridgeHandler.install();
     System.exit(commandLine().execute(args));
   }
 

@@ -3,10 +3,8 @@ package io.podidentity.cli;
 import io.podidentity.cluster.Cluster;
 import io.podidentity.server.PodIdentityServer;
 import io.podidentity.server.ServerConfig;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -78,23 +76,22 @@ final class UpCommand implements Callable<Integer> {
       server.setReady(false);
       Embedded e = new Embedded(server, cluster);
       try {
-        server
-            .clusters()
-            .ensure(
-                new Cluster(
-                    cluster,
-                    config.accountId(),
-                    config.region(),
-                    "https://podidentity.local/clusters/" + cluster,
-                    Optional.of("{\"keys\":[]}"),
-                    Optional.empty(),
-                    Instant.now()));
+        LocalCluster local = LocalCluster.register(server, cluster);
+        local.write(
+            server.dataDir(),
+            server.endpoint(),
+            agentUrl(config, agentPort),
+            config.stsEndpoint().map(Object::toString).orElse(server.endpoint()));
         server.setReady(true);
         return e;
       } catch (RuntimeException ex) {
         e.close();
         throw ex;
       }
+    }
+
+    private static String agentUrl(ServerConfig config, int agentPort) {
+      return "http://" + config.host() + ":" + agentPort + "/v1/credentials";
     }
 
     String quickstart() {

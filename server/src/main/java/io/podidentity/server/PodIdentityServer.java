@@ -5,11 +5,15 @@ import io.podidentity.api.ApiException;
 import io.podidentity.association.AssociationApi;
 import io.podidentity.association.AssociationService;
 import io.podidentity.association.ChangeFeed;
+import io.podidentity.audit.AuditApi;
+import io.podidentity.audit.AuditLog;
 import io.podidentity.auth.AccessKeys;
 import io.podidentity.auth.Caller;
 import io.podidentity.auth.SecretBox;
 import io.podidentity.cluster.ClusterApi;
 import io.podidentity.cluster.ClusterRegistry;
+import io.podidentity.eksauth.EksAuthApi;
+import io.podidentity.eksauth.PodIdentityService;
 import io.podidentity.http.FrontDoor;
 import io.podidentity.http.QueryService;
 import io.podidentity.http.RequestMetrics;
@@ -18,6 +22,8 @@ import io.podidentity.http.internal.HttpAnswer;
 import io.podidentity.iam.IamApi;
 import io.podidentity.iam.Roles;
 import io.podidentity.issuer.CredentialIssuer;
+import io.podidentity.policy.PolicyDocument;
+import io.podidentity.policy.PolicyKind;
 import io.podidentity.sigv4.SigV4Verifier;
 import io.podidentity.sigv4.SigningSecret;
 import io.podidentity.store.Database;
@@ -25,6 +31,7 @@ import io.podidentity.sts.BuiltinIssuer;
 import io.podidentity.sts.RoleSessions;
 import io.podidentity.sts.SessionAuthorizer;
 import io.podidentity.sts.StsApi;
+import io.podidentity.token.TokenVerifier;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -120,15 +127,25 @@ public final class PodIdentityServer implements AutoCloseable {
               box,
               clock,
               config.issuer() == ServerConfig.Issuer.STS,
-              PodIdentityServer::basicPolicyCheck);
+              PodIdentityServer::sessionPolicyCheck);
 
+      AuditLog audit = new AuditLog(db);
       RestService.Builder eks = RestService.builder("eks");
+      new AuditApi(audit).register(eks);
       new ClusterApi(clusters, config.accountId(), config.region(), clock).register(eks);
       new AssociationApi(associations, feed, clusters).register(eks);
-      List<RestService> rest = new ArrayList<>(List.of(eks.build()));
       Roles roles = new Roles(db, clock, config.accountId());
       SessionAuthorizer authorizer = new SessionAuthorizer(roles, clock);
       RoleSessions roleSessions = new RoleSessions(roles, keys, authorizer, db, clock);
+      CredentialIssuer issuer =
+          config.issuer() == ServerConfig.Issuer.BUILTIN
+              ? new BuiltinIssuer(roleSessions)
+              : Issuers.forConfig(config, db, keys, clock);
+      PodIdentityService podIdentity =
+          new PodIdentityService(
+              clusters, associations, TokenVerifier.standard(clock), issuer, audit, clock);
+      List<RestService> rest =
+          new ArrayList<>(List.of(eks.build(), new EksAuthApi(podIdentity, clusters).build()));
       List<QueryService> query =
           new ArrayList<>(List.of(new IamApi(roles, authorizer), new StsApi(roleSessions)));
 
@@ -215,15 +232,15 @@ public final class PodIdentityServer implements AutoCloseable {
     return false;
   }
 
-  /** Session policies must at least be JSON objects until the policy engine validates them. */
-  private static void basicPolicyCheck(String policy) {
+  /**
+   * An association's policy is a session policy: an identity policy document. EKS reports a bad one
+   * as InvalidParameterException on the association call, with IAM's reason.
+   */
+  private static void sessionPolicyCheck(String policy) {
     try {
-      var n = io.podidentity.http.Json.MAPPER.readTree(policy);
-      if (n == null || !n.isObject()) {
-        throw ApiException.invalidParameter("policy must be a JSON policy document.");
-      }
-    } catch (IOException e) {
-      throw ApiException.invalidParameter("policy is not valid JSON.");
+      PolicyDocument.parse(policy, PolicyKind.IDENTITY);
+    } catch (ApiException e) {
+      throw ApiException.invalidParameter("Invalid policy: " + e.getMessage());
     }
   }
 
