@@ -48,7 +48,39 @@ final class TestWebhooks {
     }
   }
 
+  private static Path sharedPair;
+
+  /**
+   * A self-signed pair generated once per test JVM (keytool takes a second or more on a busy
+   * machine) and copied into each test's directory; TlsReloadTest generates its own.
+   */
+  private static synchronized void copySharedPair(Path tlsDir) {
+    try {
+      if (sharedPair == null) {
+        Path dir = java.nio.file.Files.createTempDirectory("webhook-test-tls");
+        Webhook.start(
+                WebhookConfig.builder("my-cluster")
+                    .bindAddress("127.0.0.1")
+                    .port(0)
+                    .selfSignedTls(dir, java.util.List.of("podidentity-webhook.podidentity.svc"))
+                    .build(),
+                new MapSource())
+            .close();
+        sharedPair = dir;
+      }
+      java.nio.file.Files.createDirectories(tlsDir);
+      for (String f : new String[] {"tls.crt", "tls.key"}) {
+        if (!java.nio.file.Files.exists(tlsDir.resolve(f))) {
+          java.nio.file.Files.copy(sharedPair.resolve(f), tlsDir.resolve(f));
+        }
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static WebhookConfig.Builder config(Path tlsDir) {
+    copySharedPair(tlsDir);
     return WebhookConfig.builder("my-cluster")
         .region("eu-west-1")
         .bindAddress("127.0.0.1")

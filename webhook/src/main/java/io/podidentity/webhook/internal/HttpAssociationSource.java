@@ -313,6 +313,6 @@ public final class HttpAssociationSource implements AssociationSource, AutoClose
   public void close() {
     closed = true;
     follower.interrupt();
-    http.close();
+    http.shutdownNow(); // close() would wait for the long poll in flight
   }
 }
