@@ -162,6 +162,20 @@ public record WebhookConfig(
     }
   }
 
+  /**
+   * The embedded default of {@code podidentity up}: https://127.0.0.1:{port}/mutate with a
+   * self-signed pair in {@code <dataDir>/webhook/} ({@code tls.crt} is the CA bundle), injecting
+   * {@code region}, no server connection (the caller passes its in-process source).
+   */
+  public static WebhookConfig local(Path dataDir, String clusterName, String region, int port) {
+    return builder(clusterName)
+        .region(region)
+        .bindAddress("127.0.0.1")
+        .port(port)
+        .selfSignedTls(dataDir.resolve("webhook"), List.of())
+        .build();
+  }
+
   /** A builder with the defaults of a standalone webhook. */
   public static Builder builder(String clusterName) {
     return new Builder(clusterName);

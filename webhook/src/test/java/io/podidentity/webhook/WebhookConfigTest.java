@@ -24,6 +24,17 @@ class WebhookConfigTest {
   }
 
   @Test
+  void localIsLoopbackWithItsCertificateInTheDataDir() {
+    WebhookConfig c = WebhookConfig.local(Path.of("/data"), "local", "us-east-1", 7702);
+
+    assertThat(c.bindAddress()).isEqualTo("127.0.0.1");
+    assertThat(c.port()).isEqualTo(7702);
+    assertThat(c.tls().certFile()).isEqualTo(Path.of("/data/webhook/tls.crt"));
+    assertThat(c.tls().generateSelfSigned()).isTrue();
+    assertThat(c.region()).contains("us-east-1");
+  }
+
+  @Test
   void errorsNameTheFieldAndTheValue() {
     assertThatThrownBy(() -> valid().tokenExpirationSeconds(599).build())
         .hasMessageContaining("tokenExpirationSeconds")
