@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -42,21 +42,23 @@ import javax.net.ssl.TrustManagerFactory;
  * <p>Clients are keep-alive HTTP/1.1 connections over plain {@link SSLSocket}s, one platform thread
  * each (fairly scheduled by the OS, so client-side queueing does not inflate the tail), costing
  * little of the shared CPU. Usage: {@code WebhookBench REVIEW_JSON [connections] [warmupSeconds]
- * [seconds]}.
+ * [seconds] [rate]}.
  */
 public final class WebhookBench {
   private WebhookBench() {}
 
-  record Result(double perSecond, double p50Ms, double p99Ms, double p999Ms, long errors) {
+  record Result(
+      double perSecond, double p50Ms, double p99Ms, double p999Ms, long errors, double cpuMicros) {
     String line(String name) {
       return String.format(
           Locale.ROOT,
-          "%-10s %9.0f req/s   p50 %6.3f ms   p99 %6.3f ms   p99.9 %6.3f ms   errors %d",
+          "%-10s %9.0f req/s   p50 %6.3f ms   p99 %7.3f ms   p99.9 %7.3f ms   cpu %5.1f us/req   errors %d",
           name,
           perSecond,
           p50Ms,
           p99Ms,
           p999Ms,
+          cpuMicros,
           errors);
     }
   }
@@ -66,6 +68,7 @@ public final class WebhookBench {
     int connections = args.length > 1 ? Integer.parseInt(args[1]) : 16;
     int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+    int rate = args.length > 4 ? Integer.parseInt(args[4]) : 5000;
     Path tls = Files.createTempDirectory("webhook-bench");
 
     Map<String, AssociationSource.Association> assocs = new ConcurrentHashMap<>();
@@ -109,18 +112,35 @@ public final class WebhookBench {
         Result ref = run(client, reference.port(), "/echo", review, connections, seconds);
         run(client, webhook.port(), "/mutate", review, connections, warmup); // warm-up
         Result hook = run(client, webhook.port(), "/mutate", review, connections, seconds);
+        Result refAtRate =
+            run(client, reference.port(), "/echo", review, connections, seconds, rate);
+        Result hookAtRate =
+            run(client, webhook.port(), "/mutate", review, connections, seconds, rate);
+        System.out.println("closed loop (maximum throughput):");
         System.out.println(ref.line("reference"));
         System.out.println(hook.line("webhook"));
         System.out.printf(
             Locale.ROOT,
-            "ratio webhook/reference: throughput %.2f, p99 %.2f%n",
+            "ratio webhook/reference: throughput %.2f, p99 %.2f, cpu/req %.2f%n",
             hook.perSecond() / ref.perSecond(),
-            hook.p99Ms() / ref.p99Ms());
+            hook.p99Ms() / ref.p99Ms(),
+            hook.cpuMicros() / ref.cpuMicros());
+        System.out.printf(
+            Locale.ROOT, "open loop at %d req/s (latency from the scheduled send time):%n", rate);
+        System.out.println(refAtRate.line("reference"));
+        System.out.println(hookAtRate.line("webhook"));
         System.out.printf(
             Locale.ROOT,
-            "targets: >= 5000 req/s %s, p99 <= 5 ms %s%n",
+            "ratio webhook/reference: p99 %.2f%n",
+            hookAtRate.p99Ms() / refAtRate.p99Ms());
+        System.out.printf(
+            Locale.ROOT,
+            "targets: >= 5000 req/s %s (closed loop %.0f), p99 <= 5 ms at %d req/s %s (%.3f ms)%n",
             hook.perSecond() >= 5000 ? "met" : "NOT met",
-            hook.p99Ms() <= 5 ? "met" : "NOT met");
+            hook.perSecond(),
+            rate,
+            hookAtRate.p99Ms() <= 5 ? "met" : "NOT met",
+            hookAtRate.p99Ms());
       } finally {
         reference.stop();
       }
@@ -166,15 +186,25 @@ public final class WebhookBench {
   private static Result run(
       SSLContext ctx, int port, String path, byte[] body, int connections, int seconds)
       throws Exception {
+    return run(ctx, port, path, body, connections, seconds, 0);
+  }
+
+  /**
+   * {@code rate} 0: closed loop, each connection sends as soon as it has its answer (maximum
+   * throughput). Otherwise open loop at {@code rate} requests/s in total: each request has a
+   * scheduled send time and its latency is measured from then, so a stall also counts against the
+   * requests that could not be sent during it (no coordinated omission).
+   */
+  private static Result run(
+      SSLContext ctx, int port, String path, byte[] body, int connections, int seconds, int rate)
+      throws Exception {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong errors = new AtomicLong();
-    List<long[]> perThread = new ArrayList<>();
+    long[][] perThread = new long[connections][];
     int[] counts = new int[connections];
     CountDownLatch done = new CountDownLatch(connections);
     byte[] request = request(port, path, body);
     for (int c = 0; c < connections; c++) {
-      long[] lat = new long[2_000_000];
-      perThread.add(lat);
       int idx = c;
       Thread.ofPlatform()
           .daemon()
@@ -186,8 +216,24 @@ public final class WebhookBench {
                   OutputStream out = s.getOutputStream();
                   InputStream in = new BufferedInputStream(s.getInputStream(), 16384);
                   int n = 0;
-                  while (!stop.get() && n < lat.length) {
-                    long t0 = System.nanoTime();
+                  long[] lat = new long[16_384]; // grown by doubling: no large up-front heap
+                  long interval = rate > 0 ? (long) connections * 1_000_000_000L / rate : 0;
+                  long next = System.nanoTime() + (interval * idx) / connections;
+                  while (!stop.get()) {
+                    if (n == lat.length) {
+                      lat = Arrays.copyOf(lat, n * 2);
+                    }
+                    long t0;
+                    if (rate > 0) {
+                      long wait = next - System.nanoTime();
+                      if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                      }
+                      t0 = next;
+                      next += interval;
+                    } else {
+                      t0 = System.nanoTime();
+                    }
                     out.write(request);
                     out.flush();
                     if (readResponse(in) != 200) {
@@ -196,6 +242,7 @@ public final class WebhookBench {
                     lat[n++] = System.nanoTime() - t0;
                   }
                   counts[idx] = n;
+                  perThread[idx] = lat;
                 } catch (IOException e) {
                   errors.incrementAndGet();
                 } finally {
@@ -203,21 +250,33 @@ public final class WebhookBench {
                 }
               });
     }
+    var os =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long cpu0 = os.getProcessCpuTime();
     long start = System.nanoTime();
     Thread.sleep(seconds * 1000L);
     stop.set(true);
     done.await();
     double elapsed = (System.nanoTime() - start) / 1e9;
+    long cpu = os.getProcessCpuTime() - cpu0;
     int total = Arrays.stream(counts).sum();
     long[] all = new long[total];
     int p = 0;
     for (int c = 0; c < connections; c++) {
-      System.arraycopy(perThread.get(c), 0, all, p, counts[c]);
+      if (perThread[c] != null) {
+        System.arraycopy(perThread[c], 0, all, p, counts[c]);
+      }
       p += counts[c];
     }
     Arrays.sort(all);
     return new Result(
-        total / elapsed, pct(all, 0.50), pct(all, 0.99), pct(all, 0.999), errors.get());
+        total / elapsed,
+        pct(all, 0.50),
+        pct(all, 0.99),
+        pct(all, 0.999),
+        errors.get(),
+        total == 0 ? Double.NaN : cpu / 1e3 / total);
   }
 
   private static double pct(long[] sorted, double q) {
