@@ -97,6 +97,7 @@ class AdmissionRequestsTest {
         post("application/json", "{\"pad\":\"" + "x".repeat(70 * 1024) + "\"}");
 
     assertThat(res.statusCode()).isEqualTo(413);
+    assertThat(JSON.readTree(res.body()).path("error").asText()).contains("65536 bytes");
   }
 
   @Test

@@ -38,6 +38,7 @@ class TlsReloadTest {
           TestWebhooks.start(
               scratch, new TestWebhooks.MapSource(), b -> b.tls(files(other, true)))) {
         assertThat(second.caBundlePem()).isNotEqualTo(firstCa);
+        assertThat(Files.readString(other.resolve("ca.crt"))).isEqualTo(second.caBundlePem());
       }
       Files.copy(
           other.resolve("tls.key"), served.resolve("tls.key"), StandardCopyOption.REPLACE_EXISTING);

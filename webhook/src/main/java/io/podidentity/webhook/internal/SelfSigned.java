@@ -27,7 +27,10 @@ import java.util.concurrent.TimeUnit;
 final class SelfSigned {
   private SelfSigned() {}
 
-  /** Writes {@code certFile} and {@code keyFile} (mode 0600) unless both exist already. */
+  /**
+   * Writes {@code certFile}, {@code keyFile} (mode 0600) and {@code ca.crt} beside the certificate
+   * (the CA bundle: the same certificate), unless certificate and key exist already.
+   */
   static boolean ensure(Path certFile, Path keyFile, List<String> dnsNames) throws IOException {
     if (Files.exists(certFile) && Files.exists(keyFile)) {
       return false;
@@ -95,7 +98,10 @@ final class SelfSigned {
       Files.createDirectories(certFile.toAbsolutePath().getParent());
       Files.createDirectories(keyFile.toAbsolutePath().getParent());
       writeAtomically(keyFile, Pem.encode("PRIVATE KEY", key.getEncoded()), true);
-      writeAtomically(certFile, Pem.encode("CERTIFICATE", cert.getEncoded()), false);
+      String pem = Pem.encode("CERTIFICATE", cert.getEncoded());
+      writeAtomically(certFile, pem, false);
+      // the same certificate under the name a caBundle is usually looked for
+      writeAtomically(certFile.toAbsolutePath().resolveSibling("ca.crt"), pem, false);
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -1,9 +1,11 @@
 package io.podidentity.webhook.internal;
 
 import io.helidon.common.tls.Tls;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -72,6 +74,7 @@ public final class WebhookServer implements RunningWebhook {
             .shutdownHook(false)
             .maxPayloadSize(config.maxRequestBytes())
             .tls(Tls.builder().sslContext(certificate.sslContext()).build())
+            .directHandlers(jsonDirectHandlers())
             .routing(this::routes);
     config
         .metricsPort()
@@ -102,6 +105,32 @@ public final class WebhookServer implements RunningWebhook {
       closeQuietly(ownedSource);
       throw e;
     }
+  }
+
+  /**
+   * Errors Helidon answers before routing (a body over the limit by its Content-Length, a malformed
+   * request line or header) in the same JSON shape as ours, counted as malformed.
+   */
+  private DirectHandlers jsonDirectHandlers() {
+    DirectHandler json =
+        (request, type, status, headers, message) -> {
+          String text =
+              status.code() == 413
+                  ? "AdmissionReview larger than " + config.maxRequestBytes() + " bytes"
+                  : message == null ? status.reasonPhrase() : message;
+          AdmissionHandler.Reply reply = handler.error(status.code(), text);
+          return DirectHandler.TransportResponse.builder()
+              .status(status)
+              .headers(headers)
+              .header(HeaderNames.CONTENT_TYPE, "application/json")
+              .entity(reply.body())
+              .keepAlive(type.keepAlive() && status.code() != 413)
+              .build();
+        };
+    return DirectHandlers.builder()
+        .addHandler(DirectHandler.EventType.BAD_REQUEST, json)
+        .addHandler(DirectHandler.EventType.PAYLOAD_TOO_LARGE, json)
+        .build();
   }
 
   private void routes(HttpRouting.Builder r) {
