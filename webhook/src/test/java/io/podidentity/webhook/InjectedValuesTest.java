@@ -12,7 +12,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The configurable parts of the mutation: IPv6 agent address, no region, no STS, expiration. */
+/**
+ * The configurable parts: IPv6 agent address, no region, no STS, expiration; the plain metrics
+ * port.
+ */
 class InjectedValuesTest {
   @TempDir Path tls;
 
@@ -57,6 +60,21 @@ class InjectedValuesTest {
                   .path("expirationSeconds")
                   .asLong())
           .isEqualTo(7200);
+    }
+  }
+
+  @Test
+  void theMetricsPortServesMetricsAndProbesOverPlainHttp() throws Exception {
+    try (RunningWebhook webhook =
+        TestWebhooks.start(tls, new TestWebhooks.MapSource(), b -> b.metricsPort(0))) {
+      java.net.URI base =
+          java.net.URI.create("http://127.0.0.1:" + webhook.metricsPort().orElseThrow());
+      var plain = java.net.http.HttpClient.newHttpClient();
+
+      assertThat(TestWebhooks.get(plain, base.resolve("/readyz")).statusCode()).isEqualTo(200);
+      assertThat(TestWebhooks.get(plain, base.resolve("/metrics")).body())
+          .contains("podidentity_webhook_admissions_total");
+      assertThat(webhook.metricsPort().orElseThrow()).isNotEqualTo(webhook.port());
     }
   }
 }
