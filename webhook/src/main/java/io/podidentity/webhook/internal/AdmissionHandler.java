@@ -9,7 +9,6 @@ import io.podidentity.webhook.AssociationSource;
 import io.podidentity.webhook.AssociationSource.Association;
 import io.podidentity.webhook.WebhookConfig.FailurePolicy;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -90,8 +89,7 @@ public final class AdmissionHandler {
       return error(400, "request.uid must be a non-empty string, got " + quote(request.get("uid")));
     }
 
-    Reply reply = decide(apiVersion, uid.asText(), request, start);
-    return reply;
+    return decide(apiVersion, uid.asText(), request, start);
   }
 
   private Reply decide(String apiVersion, String uid, JsonNode request, long start) {
@@ -271,9 +269,5 @@ public final class AdmissionHandler {
     String m = String.valueOf(e.getMessage());
     int nl = m.indexOf('\n');
     return (nl < 0 ? m : m.substring(0, nl)).strip();
-  }
-
-  static String utf8(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
   }
 }

@@ -40,11 +40,21 @@ final class ServingCertificate implements AutoCloseable {
 
   private final Path certFile;
   private final Path keyFile;
-  private final AtomicReference<Material> current = new AtomicReference<>();
-  // the pair served before the last swap, so a handshake that chose its alias just before a swap
-  // still gets a matching chain and key
-  private volatile Material previous;
-  private volatile long generation;
+
+  /**
+   * The pair served now and the one before it, swapped together: a handshake that chose its alias
+   * (the generation) just before a swap still gets a chain and key of the same pair.
+   */
+  private record State(long generation, Material current, Material previous) {
+    Material byAlias(String alias) {
+      if (("g" + generation).equals(alias)) {
+        return current;
+      }
+      return previous != null && ("g" + (generation - 1)).equals(alias) ? previous : null;
+    }
+  }
+
+  private final AtomicReference<State> state = new AtomicReference<>();
   private final Consumer<Boolean> reloadListener;
   private final Thread watcher;
   private volatile boolean closed;
@@ -55,7 +65,7 @@ final class ServingCertificate implements AutoCloseable {
     this.certFile = certFile;
     this.keyFile = keyFile;
     this.reloadListener = reloadListener;
-    current.set(load(certFile, keyFile));
+    state.set(new State(0, load(certFile, keyFile), null));
     this.watcher =
         Thread.ofVirtual()
             .name("webhook-tls-reload")
@@ -86,14 +96,13 @@ final class ServingCertificate implements AutoCloseable {
       reloadListener.accept(false);
       return false;
     }
-    if (Arrays.equals(raw, current.get().raw())) {
+    State before = state.get();
+    if (Arrays.equals(raw, before.current().raw())) {
       return false;
     }
     try {
       Material m = parse(raw, certFile, keyFile);
-      previous = current.get();
-      generation++;
-      current.set(m);
+      state.set(new State(before.generation() + 1, m, before.current()));
       log.info(
           "tls: reloaded serving certificate subject=\"{}\" notAfter={} from {}",
           m.chain()[0].getSubjectX500Principal().getName(),
@@ -112,11 +121,7 @@ final class ServingCertificate implements AutoCloseable {
   }
 
   String certPem() {
-    return current.get().certPem();
-  }
-
-  X509Certificate leaf() {
-    return current.get().chain()[0];
+    return state.get().current().certPem();
   }
 
   SSLContext sslContext() throws GeneralSecurityException {
@@ -199,24 +204,17 @@ final class ServingCertificate implements AutoCloseable {
 
   private final class KeyManagerImpl extends X509ExtendedKeyManager {
     private String alias(String keyType) {
-      long gen = generation;
-      String alg = current.get().key().getAlgorithm();
+      State s = state.get();
+      String alg = s.current().key().getAlgorithm();
       return keyType == null
               || keyType.equalsIgnoreCase(alg)
               || (alg.equals("EdDSA") && keyType.equals("Ed25519"))
-          ? "g" + gen
+          ? "g" + s.generation()
           : null;
     }
 
     private Material byAlias(String alias) {
-      if (alias == null) {
-        return null;
-      }
-      long gen = generation;
-      if (alias.equals("g" + gen)) {
-        return current.get();
-      }
-      return alias.equals("g" + (gen - 1)) ? previous : null;
+      return state.get().byAlias(alias);
     }
 
     @Override

@@ -198,15 +198,6 @@ public final class WebhookServer implements RunningWebhook {
     return s.length() > 100 ? s.substring(0, 100) + "…" : s;
   }
 
-  /** Re-reads the certificate files now (tests; the watcher does it on its interval). */
-  public boolean reloadTls() {
-    return certificate.reloadIfChanged();
-  }
-
-  public WebhookMetrics metrics() {
-    return metrics;
-  }
-
   @Override
   public int port() {
     return server.port();
