@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class WalkthroughTest {
   @Test
   void everyCommandOfTheWalkthroughWorks() throws Exception {
-    for (int port : new int[] {7700, 7701, 7702}) {
+    for (int port : new int[] {7700, 7701, 7702, 7710, 7711, 7712, 5055}) {
       assertPortFree(port);
     }
     Path doc = Path.of("..", "docs", "walkthrough.md");
