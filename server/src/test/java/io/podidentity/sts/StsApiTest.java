@@ -577,6 +577,39 @@ class StsApiTest {
   }
 
   @Test
+  void aDefectIsAnswered500InTheQueryEnvelope() {
+    role(name, ACCOUNT_TRUST);
+    String id = AccessKeys.newTemporaryKeyId();
+    Caller corrupt =
+        new Caller(
+            id,
+            "arn:aws:sts::" + ACCOUNT + ":assumed-role/" + name + "/x",
+            ACCOUNT,
+            "AROAX:x",
+            Caller.Kind.ROLE_SESSION,
+            Optional.of(roleArn(name)),
+            Map.of(),
+            Optional.of("{not json"));
+    ts.server()
+        .accessKeys()
+        .put(
+            corrupt,
+            "s".repeat(40),
+            Optional.of("tok"),
+            Optional.of(Instant.now().plusSeconds(600)));
+    try (StsClient session = IamClients.sts(ts, IamClients.session(id, "s".repeat(40), "tok"))) {
+      assertThatThrownBy(
+              () -> session.assumeRole(b -> b.roleArn(roleArn(name)).roleSessionName("s2")))
+          .satisfies(
+              t -> {
+                assertStsError(t, "InternalFailure", 500);
+                assertThat(((StsException) t).awsErrorDetails().errorMessage())
+                    .startsWith("Internal error; request ");
+              });
+    }
+  }
+
+  @Test
   void anUnknownActionIsInvalidAction() {
     assertThatThrownBy(() -> sts.getSessionToken())
         .satisfies(t -> assertStsError(t, "InvalidAction", 400));
