@@ -3,8 +3,6 @@ package io.podidentity.server;
 import io.podidentity.api.ApiException;
 import io.podidentity.auth.AccessKeys;
 import io.podidentity.issuer.CredentialIssuer;
-import io.podidentity.issuer.StsIssuer;
-import io.podidentity.issuer.StsIssuerConfig;
 import io.podidentity.store.Database;
 import java.time.Clock;
 
