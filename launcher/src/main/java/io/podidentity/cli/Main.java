@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
       ClusterCommand.class,
       TokenCommand.class,
       ExecCommand.class,
-      AuditCommand.class
+      AuditCommand.class,
+      io.podidentity.webhook.WebhookCommand.class
     })
 public final class Main {
   private Main() {}

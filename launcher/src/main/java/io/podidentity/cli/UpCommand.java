@@ -3,6 +3,11 @@ package io.podidentity.cli;
 import io.podidentity.cluster.Cluster;
 import io.podidentity.server.PodIdentityServer;
 import io.podidentity.server.ServerConfig;
+import io.podidentity.webhook.RunningWebhook;
+import io.podidentity.webhook.Webhook;
+import io.podidentity.webhook.WebhookConfig;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -65,18 +70,26 @@ final class UpCommand implements Callable<Integer> {
     final PodIdentityServer server;
     final String clusterName;
     private final List<AutoCloseable> parts = new ArrayList<>();
+    private RunningWebhook webhook;
 
     private Embedded(PodIdentityServer server, String clusterName) {
       this.server = server;
       this.clusterName = clusterName;
     }
 
-    static Embedded start(ServerConfig config, String cluster, int agentPort, int webhookPort) {
+    static Embedded start(ServerConfig config, String cluster, int agentPort, int webhookPort)
+        throws IOException, GeneralSecurityException {
       PodIdentityServer server = PodIdentityServer.start(config);
       server.setReady(false);
       Embedded e = new Embedded(server, cluster);
       try {
         LocalCluster local = LocalCluster.register(server, cluster);
+        RunningWebhook webhook =
+            Webhook.start(
+                WebhookConfig.local(server.dataDir().root(), cluster, config.region(), webhookPort),
+                new InProcessAssociations(server.associations(), cluster));
+        e.parts.add(webhook);
+        e.webhook = webhook;
         local.write(
             server.dataDir(),
             server.endpoint(),
@@ -84,7 +97,7 @@ final class UpCommand implements Callable<Integer> {
             config.stsEndpoint().map(Object::toString).orElse(server.endpoint()));
         server.setReady(true);
         return e;
-      } catch (RuntimeException ex) {
+      } catch (IOException | GeneralSecurityException | RuntimeException ex) {
         e.close();
         throw ex;
       }
@@ -102,6 +115,7 @@ final class UpCommand implements Callable<Integer> {
           "\n",
           "podidentity is up (data dir " + dir + ")",
           "  server   " + ep + "   (EKS, EKS Auth, IAM and STS APIs)",
+          "  webhook  " + webhook.mutateUri() + "   (CA bundle " + dir + "/webhook/ca.crt)",
           "  cluster  " + c.name() + "  " + c.arn(),
           "",
           "Use it with the AWS CLI (the profile points at this server):",
