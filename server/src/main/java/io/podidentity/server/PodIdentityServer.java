@@ -137,10 +137,7 @@ public final class PodIdentityServer implements AutoCloseable {
       Roles roles = new Roles(db, clock, config.accountId());
       SessionAuthorizer authorizer = new SessionAuthorizer(roles, clock);
       RoleSessions roleSessions = new RoleSessions(roles, keys, authorizer, db, clock);
-      CredentialIssuer issuer =
-          config.issuer() == ServerConfig.Issuer.BUILTIN
-              ? new BuiltinIssuer(roleSessions)
-              : Issuers.forConfig(config, db, keys, clock);
+      CredentialIssuer issuer = Issuers.forConfig(config, roleSessions);
       PodIdentityService podIdentity =
           new PodIdentityService(
               clusters, associations, TokenVerifier.standard(clock), issuer, audit, clock);
