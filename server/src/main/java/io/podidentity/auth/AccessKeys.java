@@ -23,6 +23,10 @@ public final class AccessKeys implements SecretLookup<Caller> {
   private final Database db;
   private final SecretBox box;
   private final Clock clock;
+
+  /** Issued session keys are looked up again on every request made with them; bound the cache. */
+  static final int MAX_CACHED = 50_000;
+
   private final Map<String, Optional<SigningSecret<Caller>>> cache = new ConcurrentHashMap<>();
 
   public AccessKeys(Database db, SecretBox box, Clock clock) {
@@ -89,9 +93,26 @@ public final class AccessKeys implements SecretLookup<Caller> {
     }
     Optional<SigningSecret<Caller>> loaded = load(accessKeyId);
     if (loaded.isPresent()) {
+      if (cache.size() >= MAX_CACHED) {
+        trim();
+      }
       cache.put(accessKeyId, loaded);
     }
     return loaded;
+  }
+
+  /**
+   * Keeps the cache bounded: drops expired session keys first, and everything if that is not enough
+   * (entries are reloaded from the store on the next use).
+   */
+  private void trim() {
+    Instant now = clock.instant();
+    cache
+        .values()
+        .removeIf(o -> o.flatMap(SigningSecret::expiresAt).map(now::isAfter).orElse(false));
+    if (cache.size() >= MAX_CACHED) {
+      cache.clear();
+    }
   }
 
   /** The first key of a kind, decrypted (used to rewrite the credentials file). */

@@ -75,19 +75,24 @@ public final class FrontDoor implements Handler {
     String method = req.prologue().method().text();
     String rawPath = req.path().rawPath();
     String rawQuery = req.query().rawValue();
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    for (Header h : req.headers()) {
+      headers.computeIfAbsent(h.name(), k -> new ArrayList<>()).addAll(h.allValues());
+    }
+    String service = SigV4Verifier.scopeService(first(headers, "authorization")).orElse(null);
+    boolean queryProtocol =
+        service != null ? query.containsKey(service) : looksLikeQuery(headers, rawQuery);
     Outcome out;
     try {
-      out = dispatch(req, method, rawPath, rawQuery, requestId);
+      out = dispatch(req, method, rawPath, rawQuery, headers, service, queryProtocol, requestId);
     } catch (RuntimeException e) {
-      // A defect of ours: log it with the request id, answer a clean 500 in the envelope.
+      // A defect of ours: log it with the request id, answer a clean 500 in the caller's envelope.
       LOG.error("internal error on {} {} (request {})", method, rawPath, requestId, e);
-      out =
-          new Outcome(
-              "unknown",
-              "unknown",
-              RestJson.error(
-                  new ApiException("ServerException", 500, "Internal error; request " + requestId),
-                  requestId));
+      ApiException err =
+          queryProtocol
+              ? new ApiException("InternalFailure", 500, "Internal error; request " + requestId)
+              : new ApiException("ServerException", 500, "Internal error; request " + requestId);
+      out = new Outcome("unknown", "unknown", envelope(err, queryProtocol, service, requestId));
     }
     HttpAnswer a = out.answer();
     res.status(a.status());
@@ -100,18 +105,17 @@ public final class FrontDoor implements Handler {
   private record Outcome(String service, String operation, HttpAnswer answer) {}
 
   private Outcome dispatch(
-      ServerRequest req, String method, String rawPath, String rawQuery, String requestId) {
+      ServerRequest req,
+      String method,
+      String rawPath,
+      String rawQuery,
+      Map<String, List<String>> headers,
+      String service,
+      boolean queryProtocol,
+      String requestId) {
     if (method.equals("GET") && open.containsKey(rawPath)) {
       return new Outcome("open", rawPath, open.get(rawPath).get());
     }
-    Map<String, List<String>> headers = new LinkedHashMap<>();
-    for (Header h : req.headers()) {
-      headers.computeIfAbsent(h.name(), k -> new ArrayList<>()).addAll(h.allValues());
-    }
-    String auth = first(headers, "authorization");
-    String service = SigV4Verifier.scopeService(auth).orElse(null);
-    boolean queryProtocol =
-        service != null ? query.containsKey(service) : looksLikeQuery(headers, rawQuery);
     byte[] body;
     try {
       body = readBody(req);
