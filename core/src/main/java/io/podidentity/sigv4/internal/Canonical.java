@@ -40,6 +40,9 @@ public final class Canonical {
     Map<String, String> lower = new TreeMap<>();
     for (Map.Entry<String, List<String>> e : req.headers().entrySet()) {
       String name = e.getKey().toLowerCase(Locale.ROOT);
+      if (!signedHeaders.contains(name)) {
+        continue;
+      }
       String joined = String.join(",", e.getValue().stream().map(Canonical::trimAll).toList());
       lower.merge(name, joined, (a, b) -> a + "," + b);
     }
@@ -92,7 +95,22 @@ public final class Canonical {
 
   /** Leading/trailing whitespace removed and inner runs of spaces collapsed to one. */
   static String trimAll(String v) {
-    return v.strip().replaceAll("\\s+", " ");
+    String s = v.strip();
+    // Hand-rolled: String.replaceAll would compile a regex for every header of every request.
+    StringBuilder sb = null;
+    boolean space = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean ws = Character.isWhitespace(c);
+      if (ws && (space || c != ' ') && sb == null) {
+        sb = new StringBuilder(s.length()).append(s, 0, i);
+      }
+      if (sb != null && !(ws && space)) {
+        sb.append(ws ? ' ' : c);
+      }
+      space = ws;
+    }
+    return sb == null ? s : sb.toString();
   }
 
   static String canonicalPath(String rawPath) {
