@@ -141,6 +141,14 @@ class AssumeRoleRefusalsTest {
   }
 
   @Test
+  void algNoneWithAnEmptySignatureBreaksTheModelPatternAndIsInvalidParameter() {
+    // The model's JwtToken pattern needs three non-empty parts, so the canonical unsigned JWT
+    // ("header.payload.") is refused as a parameter before it is a token.
+    String token = b64(header("none", null)) + "." + b64(payloadOf(NS, SA)) + ".";
+    refused(token, InvalidParameterException.class, 400, "InvalidParameterException", "token");
+  }
+
+  @Test
   void hs256WithThePublicKeyAsSecretIsInvalidToken() throws Exception {
     String input = b64(header("HS256", local.key().kid())) + "." + b64(payloadOf(NS, SA));
     Mac mac = Mac.getInstance("HmacSHA256");
@@ -157,6 +165,23 @@ class AssumeRoleRefusalsTest {
         new io.podidentity.token.TokenMinter(stranger, local.issuer(), Clock.systemUTC())
             .mint(MintRequest.of(NS, SA));
     refused(token, InvalidTokenException.class, 400, "InvalidTokenException", "key");
+  }
+
+  @Test
+  void tokenOver16KiBIsInvalidToken() {
+    List<String> audiences = new ArrayList<>(List.of("pods.eks.amazonaws.com"));
+    for (int i = 0; i < 13; i++) {
+      audiences.add("aud" + i + "-" + "x".repeat(1000));
+    }
+    String token = local.mint(MintRequest.of(NS, SA).withAudiences(audiences));
+    assertThat(token.length()).isGreaterThan(16 * 1024);
+    refused(token, InvalidTokenException.class, 400, "InvalidTokenException", "longer than");
+  }
+
+  @Test
+  void notAJwtIsInvalidParameter() {
+    refused(
+        "this-is-not-a-jwt", InvalidParameterException.class, 400, "InvalidParameterException", "");
   }
 
   // ---- error rows ----------------------------------------------------------------------------
