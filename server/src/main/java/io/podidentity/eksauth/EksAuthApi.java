@@ -26,6 +26,10 @@ public final class EksAuthApi {
   public RestService build() {
     return RestService.builder("eks-auth")
         .accessDeniedStatus(400)
+        // A caller refused the operation is a refusal of credentials too (issue 4 §6).
+        .onAccessDenied(
+            (caller, params, refusal) ->
+                service.callerDenied(params.get("clusterName"), caller, refusal))
         .route(
             "POST",
             "/clusters/{clusterName}/assume-role-for-pod-identity",

@@ -241,6 +241,7 @@ class AssumeRoleRefusalsTest {
             Optional.of(sessionToken),
             Optional.of(Instant.now().plus(Duration.ofHours(1))));
     String token = local.mint(NS, SA);
+    long before = auditCount();
     try (EksAuthClient session =
         EksAuthClients.client(
             ts,
@@ -256,6 +257,11 @@ class AssumeRoleRefusalsTest {
           .contains("assumed-role/some-role/s1")
           .contains("eks-auth:AssumeRoleForPodIdentity");
     }
+    Map<String, Object> row = newestRefusal(before, "AccessDeniedException");
+    assertThat(row.get("cluster_name")).isEqualTo("local");
+    assertThat(row.get("caller_arn"))
+        .isEqualTo("arn:aws:sts::111122223333:assumed-role/some-role/s1");
+    assertThat(row.get("namespace")).isNull();
     assertNoLeak(token);
   }
 
