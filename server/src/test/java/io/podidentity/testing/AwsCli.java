@@ -13,13 +13,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the real AWS CLI against a test server with the profile {@code podidentity} of its data dir
- * ({@code credentials} and {@code config}, which names the region and the endpoint), as a user
- * would after {@code podidentity up}. Each run is bounded by a timeout.
+ * Runs the real AWS CLI against a test server with a profile of its data dir ({@code credentials}
+ * and {@code config}, which names the region and the endpoint), as a user would after {@code
+ * podidentity up}. Each run is bounded by a timeout and makes a single attempt.
  */
 public final class AwsCli {
   private static final long TIMEOUT_SECONDS = 60;
   private final Path dataDir;
+  private final String profile;
 
   /** What one run of {@code aws} did. */
   public record Result(int exitCode, String stdout, String stderr) {
@@ -33,8 +34,15 @@ public final class AwsCli {
     }
   }
 
+  /** The CLI with the administrator's profile {@code podidentity}. */
   public AwsCli(Path dataDir) {
+    this(dataDir, "podidentity");
+  }
+
+  /** The CLI with another profile of the data dir, e.g. the agent's {@code podidentity-agent}. */
+  public AwsCli(Path dataDir, String profile) {
     this.dataDir = dataDir;
+    this.profile = profile;
   }
 
   /**
@@ -76,8 +84,10 @@ public final class AwsCli {
     env.keySet().removeIf(k -> k.startsWith("AWS_"));
     env.put("AWS_SHARED_CREDENTIALS_FILE", dataDir.resolve("credentials").toString());
     env.put("AWS_CONFIG_FILE", dataDir.resolve("config").toString());
-    env.put("AWS_PROFILE", "podidentity");
+    env.put("AWS_PROFILE", profile);
     env.put("AWS_PAGER", "");
+    // One attempt: an error answer is what the tests look at, not something to retry.
+    env.put("AWS_MAX_ATTEMPTS", "1");
     try {
       Path out = Files.createTempFile("aws-out", ".txt");
       Path err = Files.createTempFile("aws-err", ".txt");
