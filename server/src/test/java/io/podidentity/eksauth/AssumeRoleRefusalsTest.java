@@ -3,10 +3,12 @@ package io.podidentity.eksauth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import io.podidentity.auth.AccessKeys;
 import io.podidentity.auth.Caller;
 import io.podidentity.testing.CapturedLogs;
@@ -14,13 +16,17 @@ import io.podidentity.testing.SignedCluster;
 import io.podidentity.testing.TestServer;
 import io.podidentity.token.LocalSigningKey;
 import io.podidentity.token.MintRequest;
+import io.podidentity.token.TokenMinter;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +39,10 @@ import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.eks.model.EksException;
 import software.amazon.awssdk.services.eksauth.EksAuthClient;
 import software.amazon.awssdk.services.eksauth.model.AccessDeniedException;
 import software.amazon.awssdk.services.eksauth.model.AssumeRoleForPodIdentityResponse;
@@ -162,8 +171,7 @@ class AssumeRoleRefusalsTest {
   void unknownKidIsInvalidToken() {
     LocalSigningKey stranger = LocalSigningKey.generate();
     String token =
-        new io.podidentity.token.TokenMinter(stranger, local.issuer(), Clock.systemUTC())
-            .mint(MintRequest.of(NS, SA));
+        new TokenMinter(stranger, local.issuer(), Clock.systemUTC()).mint(MintRequest.of(NS, SA));
     refused(token, InvalidTokenException.class, 400, "InvalidTokenException", "key");
   }
 
@@ -304,13 +312,13 @@ class AssumeRoleRefusalsTest {
     try (EksClient eks =
         EksClient.builder()
             .endpointOverride(ts.endpoint())
-            .region(software.amazon.awssdk.regions.Region.of(TestServer.REGION))
+            .region(Region.of(TestServer.REGION))
             .credentialsProvider(ts.agentCredentials())
-            .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+            .httpClient(UrlConnectionHttpClient.create())
             .build()) {
-      software.amazon.awssdk.services.eks.model.EksException e =
+      EksException e =
           catchThrowableOfType(
-              software.amazon.awssdk.services.eks.model.EksException.class,
+              EksException.class,
               () -> eks.listPodIdentityAssociations(b -> b.clusterName("local")));
       assertThat(e.statusCode()).isEqualTo(403);
       assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException");
@@ -398,7 +406,7 @@ class AssumeRoleRefusalsTest {
   }
 
   private static Map<String, Object> header(String alg, String kid) {
-    Map<String, Object> h = new java.util.LinkedHashMap<>();
+    Map<String, Object> h = new LinkedHashMap<>();
     h.put("alg", alg);
     if (kid != null) {
       h.put("kid", kid);
@@ -407,16 +415,14 @@ class AssumeRoleRefusalsTest {
   }
 
   private static String b64(Map<String, Object> json) {
-    return Base64URL.encode(
-            com.nimbusds.jose.util.JSONObjectUtils.toJSONString(json)
-                .getBytes(StandardCharsets.UTF_8))
+    return Base64URL.encode(JSONObjectUtils.toJSONString(json).getBytes(StandardCharsets.UTF_8))
         .toString();
   }
 
   private static Map<String, Object> json(String s) {
     try {
-      return com.nimbusds.jose.util.JSONObjectUtils.parse(s);
-    } catch (java.text.ParseException e) {
+      return JSONObjectUtils.parse(s);
+    } catch (ParseException e) {
       throw new AssertionError(e);
     }
   }
@@ -426,7 +432,7 @@ class AssumeRoleRefusalsTest {
       KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
       g.initialize(2048);
       return g.generateKeyPair().getPrivate();
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new AssertionError(e);
     }
   }
@@ -441,7 +447,7 @@ class AssumeRoleRefusalsTest {
                   new JWSHeader.Builder(JWSAlgorithm.RS256).build(),
                   input.getBytes(StandardCharsets.US_ASCII));
       return input + "." + sig;
-    } catch (com.nimbusds.jose.JOSEException e) {
+    } catch (JOSEException e) {
       throw new AssertionError(e);
     }
   }
