@@ -151,6 +151,16 @@ public final class PodIdentityService {
     return new Result(claims, a, creds);
   }
 
+  /**
+   * Records that the front door refused {@code caller} AssumeRoleForPodIdentity on {@code
+   * clusterName} (AccessDeniedException): no token was looked at, so the record names only the
+   * cluster as requested (clipped), the caller and the reason.
+   */
+  public void callerDenied(String clusterName, Caller caller, ApiException refusal) {
+    String cluster = clusterName.length() > 100 ? clusterName.substring(0, 100) : clusterName;
+    refuse(cluster, null, null, refusal, caller);
+  }
+
   private void refuse(
       String cluster, ServiceAccountClaims claims, Association a, ApiException e, Caller caller) {
     Optional<ServiceAccountClaims> c = Optional.ofNullable(claims);

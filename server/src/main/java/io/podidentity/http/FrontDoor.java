@@ -157,15 +157,18 @@ public final class FrontDoor implements Handler {
       operation = m.route().action();
       String resource = m.route().resource().apply(m.pathParams());
       if (!authorizer.isAllowed(caller, m.route().action(), resource)) {
-        throw new ApiException(
-            "AccessDeniedException",
-            svc.accessDeniedStatus(),
-            "User: "
-                + caller.arn()
-                + " is not authorized to perform: "
-                + m.route().action()
-                + " on resource: "
-                + resource);
+        ApiException denied =
+            new ApiException(
+                "AccessDeniedException",
+                svc.accessDeniedStatus(),
+                "User: "
+                    + caller.arn()
+                    + " is not authorized to perform: "
+                    + m.route().action()
+                    + " on resource: "
+                    + resource);
+        svc.accessDenied(caller, m.pathParams(), denied);
+        throw denied;
       }
       Call call = new Call(caller, m.pathParams(), parseQuery(rawQuery), body, requestId);
       Object answer = m.route().operation().handle(call);

@@ -1,6 +1,7 @@
 package io.podidentity.http;
 
 import io.podidentity.api.ApiException;
+import io.podidentity.auth.Caller;
 import io.podidentity.sigv4.internal.Canonical;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +23,15 @@ public final class RestService {
     Object handle(Call call);
   }
 
+  /**
+   * Told when the front door refuses an authenticated caller one of this service's operations
+   * (AccessDeniedException), before the operation runs — e.g. so EKS Auth can audit the refusal.
+   */
+  @FunctionalInterface
+  public interface DeniedListener {
+    void denied(Caller caller, Map<String, String> pathParams, ApiException refusal);
+  }
+
   /** A matched route: the IAM action it needs, its resource, and the operation. */
   public record Route(
       String method,
@@ -36,11 +46,17 @@ public final class RestService {
   private final String signingName;
   private final List<Route> routes;
   private final Map<Integer, Integer> statusOverrides;
+  private final DeniedListener deniedListener;
 
-  private RestService(String signingName, List<Route> routes, Map<Integer, Integer> overrides) {
+  private RestService(
+      String signingName,
+      List<Route> routes,
+      Map<Integer, Integer> overrides,
+      DeniedListener deniedListener) {
     this.signingName = signingName;
     this.routes = List.copyOf(routes);
     this.statusOverrides = Map.copyOf(overrides);
+    this.deniedListener = deniedListener;
   }
 
   public String signingName() {
@@ -74,6 +90,11 @@ public final class RestService {
   /** The status an AccessDeniedException has in this service (403 for EKS, 400 for EKS Auth). */
   public int accessDeniedStatus() {
     return statusOverrides.getOrDefault(403, 403);
+  }
+
+  /** Tells this service's {@link DeniedListener}, if any, that the front door refused a caller. */
+  public void accessDenied(Caller caller, Map<String, String> pathParams, ApiException refusal) {
+    deniedListener.denied(caller, pathParams, refusal);
   }
 
   private static String[] split(String path) {
@@ -117,6 +138,7 @@ public final class RestService {
     private final String signingName;
     private final List<Route> routes = new ArrayList<>();
     private final Map<Integer, Integer> overrides = new HashMap<>();
+    private DeniedListener deniedListener = (caller, params, refusal) -> {};
 
     private Builder(String signingName) {
       this.signingName = signingName;
@@ -138,8 +160,14 @@ public final class RestService {
       return this;
     }
 
+    /** Who to tell when the front door refuses a caller an operation of this service. */
+    public Builder onAccessDenied(DeniedListener listener) {
+      this.deniedListener = java.util.Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
     public RestService build() {
-      return new RestService(signingName, routes, overrides);
+      return new RestService(signingName, routes, overrides, deniedListener);
     }
   }
 }
