@@ -1,6 +1,8 @@
 package io.podidentity.agent.internal;
 
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
@@ -92,7 +94,8 @@ public final class AgentRuntime implements AutoCloseable {
     readiness = new Readiness(config.endpoint(), client::lastContactNanos, cache::hasServableEntry);
     try {
       startCredentialListeners(
-          config, new CredentialsHandler(cache, config.allowedHosts(), metrics));
+          config,
+          new CredentialsHandler(cache, config.allowedHosts(), config.maxHeaderBytes(), metrics));
       readiness.listenersBound(true);
       config.probeAddress().ifPresent(a -> probe = start("probe", a, config, this::probeRoutes));
       config
@@ -213,7 +216,12 @@ public final class AgentRuntime implements AutoCloseable {
               .protocolsDiscoverServices(false)
               .address(sa.getAddress())
               .port(sa.getPort())
-              .addProtocol(Http1Config.builder().maxHeadersSize(config.maxHeaderBytes()).build())
+              .addProtocol(Http1Config.builder().maxHeadersSize(hardHeaderLimit(config)).build())
+              .directHandlers(
+                  d ->
+                      d.addHandler(
+                          DirectHandler.EventType.BAD_REQUEST,
+                          new BadRequests(hardHeaderLimit(config))))
               .routing(routing)
               .build()
               .start();
@@ -222,6 +230,47 @@ public final class AgentRuntime implements AutoCloseable {
       return s;
     } catch (RuntimeException e) {
       throw new StartException("Cannot listen on " + a + " for " + what + ": " + rootMessage(e), e);
+    }
+  }
+
+  /**
+   * Helidon's own header limit, a hard bound well above {@code maxHeaderBytes}: Helidon answers a
+   * bare 400 above it, so the credentials handler enforces {@code maxHeaderBytes} itself with a 431
+   * and the agent's JSON error.
+   */
+  private static int hardHeaderLimit(AgentConfig config) {
+    return Math.max(config.maxHeaderBytes() * 4, 64 * 1024);
+  }
+
+  /**
+   * Requests Helidon refuses before routing (malformed, or headers over the limit) get the agent's
+   * JSON error too; the connection is closed.
+   */
+  private static final class BadRequests implements DirectHandler {
+    private final int hardLimit;
+
+    BadRequests(int hardLimit) {
+      this.hardLimit = hardLimit;
+    }
+
+    @Override
+    public TransportResponse handle(
+        TransportRequest request,
+        EventType event,
+        Status status,
+        io.helidon.http.ServerResponseHeaders headers,
+        String message) {
+      LOG.debug("Refused a malformed request: {} {}", status, message);
+      byte[] body =
+          CredentialsHandler.errorBody(
+              "BadRequest",
+              "The request is not valid HTTP/1.1, or its headers exceed " + hardLimit + " bytes.");
+      return TransportResponse.builder()
+          .status(Status.BAD_REQUEST_400)
+          .header(HeaderNames.CONTENT_TYPE, "application/json")
+          .keepAlive(false)
+          .entity(body)
+          .build();
     }
   }
 

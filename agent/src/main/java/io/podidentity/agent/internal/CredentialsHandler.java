@@ -40,12 +40,14 @@ public final class CredentialsHandler implements Handler {
 
   private final CredentialSource source;
   private final Set<String> allowedHosts;
+  private final int maxHeaderBytes;
   private final AgentMetrics metrics;
 
   public CredentialsHandler(
-      CredentialSource source, Set<String> allowedHosts, AgentMetrics metrics) {
+      CredentialSource source, Set<String> allowedHosts, int maxHeaderBytes, AgentMetrics metrics) {
     this.source = source;
     this.allowedHosts = Set.copyOf(allowedHosts);
+    this.maxHeaderBytes = maxHeaderBytes;
     this.metrics = metrics;
   }
 
@@ -53,6 +55,16 @@ public final class CredentialsHandler implements Handler {
   public void handle(ServerRequest req, ServerResponse res) {
     PodCredentials creds;
     try {
+      int size = 0;
+      for (Header h : req.headers()) {
+        size += h.name().length() + 4 + h.values().length();
+      }
+      if (size > maxHeaderBytes) {
+        throw new ApiException(
+            "RequestHeaderTooLarge",
+            431,
+            "The request headers are larger than " + maxHeaderBytes + " bytes.");
+      }
       String host = req.headers().first(HeaderNames.HOST).orElse("");
       if (!allowedHosts.contains(AgentConfig.normalizeHost(host))) {
         throw AgentErrors.invalidHost(host, allowedHosts);
