@@ -225,12 +225,35 @@ public final class AgentRuntime implements AutoCloseable {
               .routing(routing)
               .build()
               .start();
+      if (!s.isRunning() || s.port() < 0) {
+        // Helidon logs a bind failure and returns a server that is not running; find out why.
+        s.stop();
+        throw new StartException(
+            "Cannot listen on " + a + " for " + what + ": " + diagnoseBind(sa), bindError(sa));
+      }
       servers.add(s);
       LOG.info("Agent {} listener on {} (port {})", what, a, s.port());
       return s;
+    } catch (StartException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new StartException("Cannot listen on " + a + " for " + what + ": " + rootMessage(e), e);
     }
+  }
+
+  /** Binds {@code sa} once to learn why the web server could not; null when it now works. */
+  private static java.io.IOException bindError(InetSocketAddress sa) {
+    try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+      s.bind(sa);
+      return null;
+    } catch (java.io.IOException e) {
+      return e;
+    }
+  }
+
+  private static String diagnoseBind(InetSocketAddress sa) {
+    java.io.IOException e = bindError(sa);
+    return e == null ? "the web server did not start (see the log above)" : e.getMessage();
   }
 
   /**
