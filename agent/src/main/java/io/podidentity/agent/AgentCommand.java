@@ -133,6 +133,14 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--max-header-bytes", description = "Largest request header section. 16384.")
   String maxHeaderBytes;
 
+  /**
+   * Runs {@code agent} on its own (the launcher registers this class as a subcommand of {@code
+   * podidentity} instead). Used by the bench scripts and by images that ship only the agent.
+   */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new AgentCommand()).execute(args));
+  }
+
   /** Builds the configuration from the options and {@code env}. */
   AgentConfig config(Map<String, String> env) {
     AgentConfig.Builder b = AgentConfig.builder().clusterName(clusterName);
