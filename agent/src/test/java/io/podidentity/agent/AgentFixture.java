@@ -34,7 +34,7 @@ final class AgentFixture implements AutoCloseable {
             .listen(new BindAddress("127.0.0.1", 0))
             .probeAddress(Optional.of(new BindAddress("127.0.0.1", 0)))
             .metricsAddress(Optional.of(new BindAddress("127.0.0.1", 0)))
-            .upstreamTimeout(Duration.ofMillis(500))
+            .upstreamTimeout(Duration.ofSeconds(5))
             .refreshRetry(Duration.ofMillis(200));
     agent = Agent.start(tweak.apply(b).build(), Map.of(), clock, Duration.ofMillis(50));
   }

@@ -31,8 +31,12 @@ final class RawHttp {
       headers.forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
       req.append("Connection: close\r\n\r\n");
       OutputStream out = s.getOutputStream();
-      out.write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
+      try {
+        out.write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+      } catch (java.net.SocketException e) {
+        // the server answered and closed before reading an oversized request: read the answer
+      }
       return parse(s.getInputStream());
     }
   }

@@ -42,7 +42,7 @@ class UpstreamFaultsTest {
   @Test
   void aSlowServerGivesARetryable504() throws IOException {
     try (AgentFixture f = new AgentFixture(b -> b.upstreamTimeout(Duration.ofMillis(300)))) {
-      f.server.delay = Duration.ofSeconds(2);
+      f.server.delay = Duration.ofSeconds(3);
 
       RawHttp.Response r = f.get(f.token("app"));
 

@@ -61,18 +61,19 @@ public final class CachingCredentialSource implements CredentialSource, AutoClos
   private final ExecutorService refreshers = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService janitor;
 
+  /** Times are epoch millis: the hit path compares longs rather than making Instants. */
   private static final class Entry {
     final String token;
     final PodCredentials creds;
-    final Instant fetchedAt;
-    volatile Instant nextRefresh;
-    volatile Instant lastAccess;
+    final long serveUntil;
+    volatile long nextRefresh;
+    volatile long lastAccess;
     final AtomicBoolean refreshing = new AtomicBoolean();
 
-    Entry(String token, PodCredentials creds, Instant fetchedAt, Instant nextRefresh) {
+    Entry(String token, PodCredentials creds, long fetchedAt, long nextRefresh) {
       this.token = token;
       this.creds = creds;
-      this.fetchedAt = fetchedAt;
+      this.serveUntil = creds.expiration().minus(MIN_REMAINING).toEpochMilli();
       this.nextRefresh = nextRefresh;
       this.lastAccess = fetchedAt;
     }
@@ -112,7 +113,7 @@ public final class CachingCredentialSource implements CredentialSource, AutoClos
 
   /** True when at least one cached entry can still be served. */
   public boolean hasServableEntry() {
-    Instant now = clock.instant();
+    long now = clock.millis();
     for (Entry e : entries.values()) {
       if (servable(e, now)) {
         return true;
@@ -126,13 +127,13 @@ public final class CachingCredentialSource implements CredentialSource, AutoClos
     TokenKey key = TokenKey.of(token);
     Entry e = entries.get(key);
     if (e != null && e.token.equals(token)) {
-      Instant now = clock.instant();
+      long now = clock.millis();
       if (servable(e, now)) {
-        if (now.isAfter(e.lastAccess.plusSeconds(1))) {
+        if (now - e.lastAccess > 1000) {
           e.lastAccess = now; // coarse, to keep hits from all writing one shared field
         }
         metrics.hit();
-        if (!now.isBefore(e.nextRefresh)) {
+        if (now >= e.nextRefresh) {
           refreshAsync(key, e);
         }
         return e.creds;
@@ -145,8 +146,8 @@ public final class CachingCredentialSource implements CredentialSource, AutoClos
     return load(key, token);
   }
 
-  private static boolean servable(Entry e, Instant now) {
-    return e.creds.expiration().minus(MIN_REMAINING).isAfter(now);
+  private static boolean servable(Entry e, long now) {
+    return now < e.serveUntil;
   }
 
   /** Joins the call in flight for this key, or makes it. */
@@ -198,7 +199,9 @@ public final class CachingCredentialSource implements CredentialSource, AutoClos
     if (!c.expiration().minus(MIN_REMAINING).isAfter(now)) {
       return; // too short-lived to be worth caching; the caller still gets them
     }
-    entries.put(key, new Entry(token, c, now, refreshAt(now, c.expiration())));
+    entries.put(
+        key,
+        new Entry(token, c, now.toEpochMilli(), refreshAt(now, c.expiration()).toEpochMilli()));
     while (entries.size() > maxSize) {
       evictLeastRecentlyUsed(key);
     }
@@ -221,7 +224,7 @@ public final class CachingCredentialSource implements CredentialSource, AutoClos
       if (me.getKey().equals(keep)) {
         continue;
       }
-      if (oldest == null || me.getValue().lastAccess.isBefore(oldest.getValue().lastAccess)) {
+      if (oldest == null || me.getValue().lastAccess < oldest.getValue().lastAccess) {
         oldest = me;
       }
     }
@@ -259,8 +262,7 @@ public final class CachingCredentialSource implements CredentialSource, AutoClos
       metrics.refresh(false);
       if (!AgentErrors.EVICTING.contains(ex.code())) {
         long base = refreshRetry.toMillis();
-        e.nextRefresh =
-            clock.instant().plusMillis(base + ThreadLocalRandom.current().nextLong(base / 2 + 1));
+        e.nextRefresh = clock.millis() + base + ThreadLocalRandom.current().nextLong(base / 2 + 1);
         LOG.warn(
             "Refresh of {} failed ({} {}); serving cached credentials until {}",
             key,
@@ -270,7 +272,7 @@ public final class CachingCredentialSource implements CredentialSource, AutoClos
       }
     } catch (RuntimeException ex) {
       metrics.refresh(false);
-      e.nextRefresh = clock.instant().plus(refreshRetry);
+      e.nextRefresh = clock.millis() + refreshRetry.toMillis();
       LOG.warn("Refresh of {} failed", key, ex);
     }
   }
@@ -278,18 +280,18 @@ public final class CachingCredentialSource implements CredentialSource, AutoClos
   /** Drops expired and idle entries and starts the refreshes that are due. */
   void scan() {
     try {
-      Instant now = clock.instant();
+      long now = clock.millis();
       for (Map.Entry<TokenKey, Entry> me : entries.entrySet()) {
         Entry e = me.getValue();
         if (!servable(e, now)) {
           if (entries.remove(me.getKey(), e)) {
             metrics.eviction("expired");
           }
-        } else if (!now.isBefore(e.nextRefresh)) {
-          if (e.lastAccess.plus(maxRetention).isBefore(now)) {
+        } else if (now >= e.nextRefresh) {
+          if (e.lastAccess + maxRetention.toMillis() < now) {
             if (entries.remove(me.getKey(), e)) {
               metrics.eviction("idle");
-              LOG.debug("Dropped {}: not asked for since {}", me.getKey(), e.lastAccess);
+              LOG.debug("Dropped {}: not asked for during {}", me.getKey(), maxRetention);
             }
           } else {
             refreshAsync(me.getKey(), e);

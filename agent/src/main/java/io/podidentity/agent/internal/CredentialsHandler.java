@@ -84,7 +84,7 @@ public final class CredentialsHandler implements Handler {
     metrics.request(200);
     res.header(JSON_TYPE);
     res.header(NO_STORE);
-    res.send(render(creds));
+    res.send(creds.body());
   }
 
   /** The token from an Authorization value: verbatim, or after a {@code Bearer } prefix. */
