@@ -21,9 +21,11 @@ import org.slf4j.LoggerFactory;
  * The credential cache, a decorator of the source that asks the server.
  *
  * <ul>
- *   <li><b>Keyed by {@link TokenKey}</b> (SHA-256 of the whole token), and a hit also compares the
- *       stored token with the presented one, so one pod's token is never answered with credentials
- *       fetched for another.
+ *   <li><b>Keyed by the whole token</b> (String equality over every character), so one pod's token
+ *       is never answered with credentials fetched for another. Not a hash of it: hashing 1 KiB
+ *       with SHA-256 on every hit cost more than the rest of the cache (JFR, bench/README.md), and
+ *       the entry must hold the token anyway to refresh it. Logs name an entry by {@link TokenKey},
+ *       a SHA-256 prefix, never by the token.
  *   <li><b>Single-flight:</b> concurrent misses for one token share one {@link CompletableFuture};
  *       one caller asks the server, the others wait on the future (no polling).
  *   <li><b>Refresh ahead:</b> an entry is refreshed in the background at {@code min(expiry -
@@ -55,8 +57,8 @@ public final class CachingCredentialSource implements CredentialSource, AutoClos
   private final Duration refreshRetry;
   private final Clock clock;
   private final AgentMetrics metrics;
-  private final ConcurrentHashMap<TokenKey, Entry> entries = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<TokenKey, CompletableFuture<PodCredentials>> inflight =
+  private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CompletableFuture<PodCredentials>> inflight =
       new ConcurrentHashMap<>();
   private final ExecutorService refreshers = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService janitor;
@@ -124,9 +126,9 @@ public final class CachingCredentialSource implements CredentialSource, AutoClos
 
   @Override
   public PodCredentials fetch(String token) {
-    TokenKey key = TokenKey.of(token);
+    String key = token;
     Entry e = entries.get(key);
-    if (e != null && e.token.equals(token)) {
+    if (e != null) {
       long now = clock.millis();
       if (servable(e, now)) {
         if (now - e.lastAccess > 1000) {
@@ -151,7 +153,7 @@ public final class CachingCredentialSource implements CredentialSource, AutoClos
   }
 
   /** Joins the call in flight for this key, or makes it. */
-  private PodCredentials load(TokenKey key, String token) {
+  private PodCredentials load(String key, String token) {
     CompletableFuture<PodCredentials> mine = new CompletableFuture<>();
     CompletableFuture<PodCredentials> running = inflight.putIfAbsent(key, mine);
     if (running != null) {
@@ -167,7 +169,8 @@ public final class CachingCredentialSource implements CredentialSource, AutoClos
         Entry gone = entries.remove(key);
         if (gone != null) {
           metrics.eviction("revoked");
-          LOG.info("Dropped cached credentials of {}: server answered {}", key, ex.code());
+          LOG.info(
+              "Dropped cached credentials of {}: server answered {}", TokenKey.of(key), ex.code());
         }
       }
       mine.completeExceptionally(ex);
@@ -191,7 +194,7 @@ public final class CachingCredentialSource implements CredentialSource, AutoClos
     }
   }
 
-  private void store(TokenKey key, String token, PodCredentials c) {
+  private void store(String key, String token, PodCredentials c) {
     if (maxSize == 0) {
       return;
     }
@@ -218,9 +221,9 @@ public final class CachingCredentialSource implements CredentialSource, AutoClos
     return target.minusMillis(jitter);
   }
 
-  private void evictLeastRecentlyUsed(TokenKey keep) {
-    Map.Entry<TokenKey, Entry> oldest = null;
-    for (Map.Entry<TokenKey, Entry> me : entries.entrySet()) {
+  private void evictLeastRecentlyUsed(String keep) {
+    Map.Entry<String, Entry> oldest = null;
+    for (Map.Entry<String, Entry> me : entries.entrySet()) {
       if (me.getKey().equals(keep)) {
         continue;
       }
@@ -236,7 +239,7 @@ public final class CachingCredentialSource implements CredentialSource, AutoClos
     }
   }
 
-  private void refreshAsync(TokenKey key, Entry e) {
+  private void refreshAsync(String key, Entry e) {
     if (!e.refreshing.compareAndSet(false, true)) {
       return;
     }
@@ -254,7 +257,7 @@ public final class CachingCredentialSource implements CredentialSource, AutoClos
     }
   }
 
-  private void refresh(TokenKey key, Entry e) {
+  private void refresh(String key, Entry e) {
     try {
       load(key, e.token);
       metrics.refresh(true);
@@ -265,7 +268,7 @@ public final class CachingCredentialSource implements CredentialSource, AutoClos
         e.nextRefresh = clock.millis() + base + ThreadLocalRandom.current().nextLong(base / 2 + 1);
         LOG.warn(
             "Refresh of {} failed ({} {}); serving cached credentials until {}",
-            key,
+            TokenKey.of(key),
             ex.status(),
             ex.code(),
             e.creds.expiration());
@@ -273,7 +276,7 @@ public final class CachingCredentialSource implements CredentialSource, AutoClos
     } catch (RuntimeException ex) {
       metrics.refresh(false);
       e.nextRefresh = clock.millis() + refreshRetry.toMillis();
-      LOG.warn("Refresh of {} failed", key, ex);
+      LOG.warn("Refresh of {} failed", TokenKey.of(key), ex);
     }
   }
 
@@ -281,7 +284,7 @@ public final class CachingCredentialSource implements CredentialSource, AutoClos
   void scan() {
     try {
       long now = clock.millis();
-      for (Map.Entry<TokenKey, Entry> me : entries.entrySet()) {
+      for (Map.Entry<String, Entry> me : entries.entrySet()) {
         Entry e = me.getValue();
         if (!servable(e, now)) {
           if (entries.remove(me.getKey(), e)) {
@@ -291,7 +294,8 @@ public final class CachingCredentialSource implements CredentialSource, AutoClos
           if (e.lastAccess + maxRetention.toMillis() < now) {
             if (entries.remove(me.getKey(), e)) {
               metrics.eviction("idle");
-              LOG.debug("Dropped {}: not asked for during {}", me.getKey(), maxRetention);
+              LOG.debug(
+                  "Dropped {}: not asked for during {}", TokenKey.of(me.getKey()), maxRetention);
             }
           } else {
             refreshAsync(me.getKey(), e);

@@ -57,7 +57,10 @@ public final class CredentialsHandler implements Handler {
     try {
       int size = 0;
       for (Header h : req.headers()) {
-        size += h.name().length() + 4 + h.values().length();
+        size += h.name().length() + 4;
+        for (String v : h.allValues()) {
+          size += v.length();
+        }
       }
       if (size > maxHeaderBytes) {
         throw new ApiException(
