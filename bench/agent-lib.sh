@@ -3,8 +3,9 @@
 # stopped by pi_cleanup (installed as an EXIT trap by pi_init).
 
 PI_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# Small-footprint JVM flags, chosen by measurement (bench/README.md). Override with AGENT_JVM_FLAGS.
-PI_DEFAULT_JVM_FLAGS="-XX:+UseSerialGC -Xms16m -Xmx48m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -Xss512k -XX:+UseCompactObjectHeaders"
+# Small-footprint JVM flags (JDK 25), chosen by measurement (bench/README.md); with MALLOC_ARENA_MAX=2.
+# Override with AGENT_JVM_FLAGS.
+PI_DEFAULT_JVM_FLAGS="-XX:+UseSerialGC -Xms8m -Xmx32m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=24m -Xss256k -XX:+UseCompactObjectHeaders -XX:TrimNativeHeapInterval=5000"
 AGENT_JVM_FLAGS="${AGENT_JVM_FLAGS:-$PI_DEFAULT_JVM_FLAGS}"
 PI_PIDS=()
 
@@ -51,7 +52,8 @@ pi_build() { # compiles the agent and writes its runtime classpath to $PI_TMP/cp
       -Dmdep.includeScope=runtime -Dmdep.outputFile="$PI_TMP/cp.deps" >/dev/null)
   local logback
   logback="$(find ~/.m2/repository/ch/qos/logback/logback-classic/1.5.18 ~/.m2/repository/ch/qos/logback/logback-core/1.5.18 -name '*.jar' | tr '\n' ':')"
-  echo "$PI_ROOT/agent/target/classes:$(cat "$PI_TMP/cp.deps"):$logback" > "$PI_TMP/cp"
+  # jars only (no class directories), so that a Java 25 AOT cache can be built from this classpath
+  echo "$PI_ROOT/agent/target/podidentity-agent-0.1.0-SNAPSHOT.jar:$(cat "$PI_TMP/cp.deps"):$logback" > "$PI_TMP/cp"
   cat > "$PI_TMP/logback.xml" <<'XML'
 <configuration>
   <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
@@ -110,7 +112,7 @@ pi_start_agent() { # starts the agent on $PI_AGENT_PORT (probes on $PI_PROBE_POR
   PI_AGENT_START_NS="$(date +%s%N)"
   # shellcheck disable=SC2086
   MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench-secret \
-    "$JAVA_HOME/bin/java" $AGENT_JVM_FLAGS -Dlogback.configurationFile="$PI_TMP/logback.xml" \
+    "$JAVA_HOME/bin/java" $AGENT_JVM_FLAGS ${PI_LOGBACK_OPT:--Dlogback.configurationFile="$PI_TMP/logback.xml"} \
     -cp "$(cat "$PI_TMP/cp")" io.podidentity.agent.AgentCommand \
     --cluster-name bench --endpoint "http://127.0.0.1:$PI_STUB_PORT" \
     --listen "127.0.0.1:$PI_AGENT_PORT" --probe-address "127.0.0.1:$PI_PROBE_PORT" \

@@ -25,13 +25,19 @@ import java.util.Set;
 public final class AgentErrors {
   private AgentErrors() {}
 
-  /** EKS Auth errors after which a cached entry is dropped: no retry can make them succeed. */
+  /**
+   * Errors after which a cached entry is dropped: no retry can make them succeed. The four EKS Auth
+   * codes AWS's agent treats as irrecoverable, and the agent's own token checks (a cached pod's
+   * token expiring locally means the pod is gone or has a new token).
+   */
   public static final Set<String> EVICTING =
       Set.of(
           "ResourceNotFoundException",
           "InvalidTokenException",
           "ExpiredTokenException",
-          "AccessDeniedException");
+          "AccessDeniedException",
+          "InvalidToken",
+          "ExpiredToken");
 
   public static ApiException missingToken() {
     return new ApiException(

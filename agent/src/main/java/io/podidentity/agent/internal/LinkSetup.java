@@ -59,14 +59,14 @@ public final class LinkSetup {
     ensureLink();
     run4("link", "set", link, "up");
     run4("-4", "addr", "replace", IPV4 + "/32", "dev", link);
-    ensureRoute("-4", IPV4 + "/32", true);
+    ensureRoute("-4", IPV4 + "/32");
     boolean v6 = true;
     try {
       Out r = ip("-6", "addr", "replace", IPV6 + "/128", "dev", link, "nodad");
       if (r.rc != 0) {
         throw new SetupException("ip -6 addr replace " + IPV6 + "/128 failed: " + r.text);
       }
-      ensureRoute("-6", IPV6 + "/128", false);
+      ensureRoute("-6", IPV6 + "/128");
     } catch (SetupException e) {
       warn.accept("IPv6 setup skipped, the agent will serve IPv4 only: " + e.getMessage());
       v6 = false;
@@ -102,7 +102,7 @@ public final class LinkSetup {
     throw new SetupException("cannot create link " + link + ": " + r.text);
   }
 
-  private void ensureRoute(String family, String prefix, boolean fatal) {
+  private void ensureRoute(String family, String prefix) {
     Out show = ip("-o", family, "route", "show", prefix);
     if (show.rc == 0) {
       for (String line : show.text.split("\n")) {
@@ -122,11 +122,7 @@ public final class LinkSetup {
     }
     Out r = ip(family, "route", "replace", prefix, "dev", link);
     if (r.rc != 0) {
-      String msg = "ip " + family + " route replace " + prefix + " failed: " + r.text;
-      if (fatal) {
-        throw new SetupException(msg);
-      }
-      throw new SetupException(msg);
+      throw new SetupException("ip " + family + " route replace " + prefix + " failed: " + r.text);
     }
   }
 
