@@ -187,6 +187,13 @@ public final class CredentialsHandler implements Handler {
     return b.append(s);
   }
 
+  /** {@code s} as a JSON string literal. */
+  static String quoted(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 2);
+    quote(b, s);
+    return b.toString();
+  }
+
   private static void quote(StringBuilder b, String s) {
     b.append('"');
     for (int i = 0; i < s.length(); i++) {

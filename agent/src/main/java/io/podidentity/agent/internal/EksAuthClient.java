@@ -1,8 +1,5 @@
 package io.podidentity.agent.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.podidentity.api.ApiException;
 import io.podidentity.sigv4.SigV4Signer;
 import java.io.IOException;
@@ -36,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EksAuthClient implements CredentialSource {
   private static final Logger LOG = LoggerFactory.getLogger(EksAuthClient.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_RESPONSE_BYTES = 64 * 1024;
   private static final Set<String> RESTRICTED = Set.of("host", "content-length");
 
@@ -135,8 +131,8 @@ public final class EksAuthClient implements CredentialSource {
   }
 
   private PodCredentials once(String token) {
-    ObjectNode bodyNode = JSON.createObjectNode().put("token", token);
-    byte[] body = bodyNode.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        ("{\"token\":" + CredentialsHandler.quoted(token) + "}").getBytes(StandardCharsets.UTF_8);
     Map<String, String> signed =
         SigV4Signer.sign(
             "POST",
@@ -216,14 +212,14 @@ public final class EksAuthClient implements CredentialSource {
     byte[] b = resp.body();
     if (b != null && b.length > 0 && b.length <= MAX_RESPONSE_BYTES) {
       try {
-        JsonNode n = JSON.readTree(b);
+        Object n = MiniJson.parse(new String(b, StandardCharsets.UTF_8));
         if (code == null) {
           code = text(n, "__type", "code", "Code");
         }
         if (message == null) {
           message = text(n, "message", "Message", "errorMessage");
         }
-      } catch (IOException | RuntimeException e) {
+      } catch (MiniJson.MalformedJson | NumberFormatException e) {
         // not JSON: keep what the headers said
       }
     }
@@ -241,11 +237,10 @@ public final class EksAuthClient implements CredentialSource {
     return AgentErrors.fromEksAuth(code, resp.statusCode(), message, reqId);
   }
 
-  private static String text(JsonNode n, String... names) {
+  private static String text(Object n, String... names) {
     for (String name : names) {
-      JsonNode v = n.get(name);
-      if (v != null && v.isTextual()) {
-        return v.asText();
+      if (MiniJson.get(n, name) instanceof String v) {
+        return v;
       }
     }
     return null;
@@ -256,51 +251,55 @@ public final class EksAuthClient implements CredentialSource {
     if (body.length > MAX_RESPONSE_BYTES) {
       throw AgentErrors.badResponse("the answer is larger than " + MAX_RESPONSE_BYTES + " bytes");
     }
-    JsonNode root;
+    Object root;
     try {
-      root = JSON.readTree(body);
-    } catch (IOException e) {
+      root = MiniJson.parse(new String(body, StandardCharsets.UTF_8));
+    } catch (MiniJson.MalformedJson | NumberFormatException e) {
       throw AgentErrors.badResponse("the answer is not JSON");
     }
-    if (root == null || !root.isObject()) {
+    if (!(root instanceof Map<?, ?>)) {
       throw AgentErrors.badResponse("the answer is not a JSON object");
     }
-    JsonNode c = root.path("credentials");
+    Object c = MiniJson.get(root, "credentials");
     String akid = required(c, "credentials.accessKeyId", "accessKeyId");
     String secret = required(c, "credentials.secretAccessKey", "secretAccessKey");
     String session = required(c, "credentials.sessionToken", "sessionToken");
-    Instant expiration = epoch(c.get("expiration"));
-    String arn = required(root.path("assumedRoleUser"), "assumedRoleUser.arn", "arn");
+    Instant expiration = epoch(MiniJson.get(c, "expiration"));
+    String arn = required(MiniJson.get(root, "assumedRoleUser"), "assumedRoleUser.arn", "arn");
     String account = accountOf(arn);
-    String assoc = root.path("podIdentityAssociation").path("associationId").asText("");
+    String assoc =
+        MiniJson.get(MiniJson.get(root, "podIdentityAssociation"), "associationId")
+                instanceof String a
+            ? a
+            : "";
     return new PodCredentials(akid, secret, session, account, expiration, assoc);
   }
 
-  private static String required(JsonNode parent, String path, String name) {
-    JsonNode v = parent.get(name);
-    if (v == null || !v.isTextual() || v.asText().isEmpty()) {
-      throw AgentErrors.badResponse(path + " is missing");
+  private static String required(Object parent, String path, String name) {
+    if (MiniJson.get(parent, name) instanceof String v && !v.isEmpty()) {
+      return v;
     }
-    return v.asText();
+    throw AgentErrors.badResponse(path + " is missing");
   }
 
-  static Instant epoch(JsonNode v) {
-    if (v == null || v.isNull()) {
+  static Instant epoch(Object v) {
+    if (v == null) {
       throw AgentErrors.badResponse("credentials.expiration is missing");
     }
     try {
-      if (v.isNumber()) {
-        BigDecimal bd = v.decimalValue();
+      if (v instanceof BigDecimal bd) {
+        if (bd.signum() <= 0 || bd.compareTo(BigDecimal.valueOf(253402300799L)) > 0) {
+          throw AgentErrors.badResponse("credentials.expiration is out of range");
+        }
         long secs = bd.longValue();
         int nanos = bd.subtract(BigDecimal.valueOf(secs)).movePointRight(9).intValue();
         return Instant.ofEpochSecond(secs, nanos);
       }
-      if (v.isTextual()) {
-        String s = v.asText();
-        if (s.matches("\\d+(\\.\\d+)?")) {
-          return epoch(JSON.getNodeFactory().numberNode(new BigDecimal(s)));
+      if (v instanceof String str) {
+        if (str.matches("\\d{1,15}(\\.\\d{1,9})?")) {
+          return epoch(new BigDecimal(str));
         }
-        return Instant.parse(s);
+        return Instant.parse(str);
       }
     } catch (ArithmeticException | DateTimeParseException e) {
       // fall through

@@ -1,8 +1,7 @@
 package io.podidentity.agent.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +17,6 @@ public final class TokenCheckingCredentialSource implements CredentialSource {
   /** EKS Auth's JwtToken has no documented maximum; 16 KiB is far above any kubelet token. */
   public static final int MAX_TOKEN_CHARS = 16 * 1024;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration NBF_LEEWAY = Duration.ofSeconds(60);
 
   private final CredentialSource delegate;
@@ -67,26 +65,27 @@ public final class TokenCheckingCredentialSource implements CredentialSource {
         || secondDot == token.length() - 1) {
       throw AgentErrors.invalidToken("it is not a JWT (three base64url parts separated by dots)");
     }
-    JsonNode claims;
+    Object claims;
     try {
       String payload = token.substring(firstDot + 1, secondDot).replace("=", "");
-      claims = JSON.readTree(Base64.getUrlDecoder().decode(payload));
-    } catch (IllegalArgumentException | IOException e) {
+      claims =
+          MiniJson.parse(
+              new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      // MalformedJson, NumberFormatException and bad base64 are all IllegalArgumentExceptions
       throw AgentErrors.invalidToken("its payload is not base64url-encoded JSON");
     }
-    if (claims == null || !claims.isObject()) {
+    if (!(claims instanceof java.util.Map<?, ?>)) {
       throw AgentErrors.invalidToken("its payload is not a JSON object");
     }
-    JsonNode exp = claims.get("exp");
-    if (exp != null && exp.isNumber()) {
-      Instant at = Instant.ofEpochSecond(exp.asLong());
+    if (MiniJson.get(claims, "exp") instanceof BigDecimal exp) {
+      Instant at = Instant.ofEpochSecond(exp.longValue());
       if (!at.isAfter(now)) {
         throw AgentErrors.expiredToken("expired at " + at);
       }
     }
-    JsonNode nbf = claims.get("nbf");
-    if (nbf != null && nbf.isNumber()) {
-      Instant at = Instant.ofEpochSecond(nbf.asLong());
+    if (MiniJson.get(claims, "nbf") instanceof BigDecimal nbf) {
+      Instant at = Instant.ofEpochSecond(nbf.longValue());
       if (at.isAfter(now.plus(NBF_LEEWAY))) {
         throw AgentErrors.expiredToken("is not valid before " + at);
       }
