@@ -16,7 +16,9 @@ class MiniJsonTest {
         MiniJson.parse(" {\"a\":[1,-2.5e3,true,false,null],\"b\":{\"c\":\"x\\\"y\\u00e9\\n\"}} ");
 
     assertThat(v).isInstanceOf(Map.class);
-    assertThat((List<?>) MiniJson.get(v, "a"))
+    @SuppressWarnings("unchecked")
+    List<Object> a = (List<Object>) MiniJson.get(v, "a");
+    assertThat(a)
         .containsExactly(
             new BigDecimal("1"), new BigDecimal("-2.5e3"), Boolean.TRUE, Boolean.FALSE, null);
     assertThat(MiniJson.get(MiniJson.get(v, "b"), "c")).isEqualTo("x\"yé\n");
