@@ -54,14 +54,7 @@ pi_build() { # compiles the agent and writes its runtime classpath to $PI_TMP/cp
   logback="$(find ~/.m2/repository/ch/qos/logback/logback-classic/1.5.18 ~/.m2/repository/ch/qos/logback/logback-core/1.5.18 -name '*.jar' | tr '\n' ':')"
   # jars only (no class directories), so that a Java 25 AOT cache can be built from this classpath
   echo "$PI_ROOT/agent/target/podidentity-agent-0.1.0-SNAPSHOT.jar:$(cat "$PI_TMP/cp.deps"):$logback" > "$PI_TMP/cp"
-  cat > "$PI_TMP/logback.xml" <<'XML'
-<configuration>
-  <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
-    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n</pattern></encoder>
-  </appender>
-  <root level="INFO"><appender-ref ref="OUT"/></root>
-</configuration>
-XML
+  # No logback XML: parsing one loads an XML parser (~10 MiB RSS); logback's default is fine here.
 }
 
 pi_stub_server() { # starts a stub EKS Auth server (no SigV4 check) on $PI_STUB_PORT
@@ -112,7 +105,7 @@ pi_start_agent() { # starts the agent on $PI_AGENT_PORT (probes on $PI_PROBE_POR
   PI_AGENT_START_NS="$(date +%s%N)"
   # shellcheck disable=SC2086
   MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench-secret \
-    "$JAVA_HOME/bin/java" $AGENT_JVM_FLAGS ${PI_LOGBACK_OPT:--Dlogback.configurationFile="$PI_TMP/logback.xml"} \
+    "$JAVA_HOME/bin/java" $AGENT_JVM_FLAGS ${PI_LOGBACK_OPT:-} \
     -cp "$(cat "$PI_TMP/cp")" io.podidentity.agent.AgentCommand \
     --cluster-name bench --endpoint "http://127.0.0.1:$PI_STUB_PORT" \
     --listen "127.0.0.1:$PI_AGENT_PORT" --probe-address "127.0.0.1:$PI_PROBE_PORT" \
