@@ -5,7 +5,7 @@
 PI_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Small-footprint JVM flags (JDK 25), chosen by measurement (bench/README.md); with MALLOC_ARENA_MAX=2.
 # Override with AGENT_JVM_FLAGS.
-PI_DEFAULT_JVM_FLAGS="-XX:+UseSerialGC -Xms8m -Xmx32m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=24m -Xss256k -XX:+UseCompactObjectHeaders -XX:TrimNativeHeapInterval=5000"
+PI_DEFAULT_JVM_FLAGS="-XX:+UseSerialGC -Xms8m -Xmx24m -Xmn12m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=24m -Xss256k -XX:+UseCompactObjectHeaders -XX:TrimNativeHeapInterval=5000"
 AGENT_JVM_FLAGS="${AGENT_JVM_FLAGS:-$PI_DEFAULT_JVM_FLAGS}"
 PI_PIDS=()
 
