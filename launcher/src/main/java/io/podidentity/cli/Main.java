@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       TokenCommand.class,
       ExecCommand.class,
       AuditCommand.class,
-      io.podidentity.webhook.WebhookCommand.class
+      io.podidentity.webhook.WebhookCommand.class,
+      io.podidentity.agent.AgentCommand.class
     })
 public final class Main {
   private Main() {}

@@ -1,5 +1,10 @@
 package io.podidentity.cli;
 
+import io.podidentity.agent.Agent;
+import io.podidentity.agent.AgentConfig;
+import io.podidentity.agent.AgentCredentials;
+import io.podidentity.agent.BindAddress;
+import io.podidentity.agent.RunningAgent;
 import io.podidentity.cluster.Cluster;
 import io.podidentity.server.PodIdentityServer;
 import io.podidentity.server.ServerConfig;
@@ -10,6 +15,7 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -71,6 +77,7 @@ final class UpCommand implements Callable<Integer> {
     final String clusterName;
     private final List<AutoCloseable> parts = new ArrayList<>();
     private RunningWebhook webhook;
+    private RunningAgent agent;
 
     private Embedded(PodIdentityServer server, String clusterName) {
       this.server = server;
@@ -84,6 +91,24 @@ final class UpCommand implements Callable<Integer> {
       Embedded e = new Embedded(server, cluster);
       try {
         LocalCluster local = LocalCluster.register(server, cluster);
+        RunningAgent agent =
+            Agent.start(
+                AgentConfig.builder()
+                    .clusterName(cluster)
+                    .endpoint(server.endpoint())
+                    .region(config.region())
+                    .credentials(
+                        new AgentCredentials.Static(
+                            server.agentKey().accessKeyId(),
+                            server.agentKey().secretAccessKey(),
+                            Optional.empty()))
+                    .listen(new BindAddress(config.host(), agentPort))
+                    // One process: its probes are the server's /healthz, its metrics not exposed.
+                    .probeAddress(Optional.empty())
+                    .metricsAddress(Optional.empty())
+                    .build());
+        e.parts.add(agent);
+        e.agent = agent;
         RunningWebhook webhook =
             Webhook.start(
                 WebhookConfig.local(server.dataDir().root(), cluster, config.region(), webhookPort),
@@ -93,7 +118,7 @@ final class UpCommand implements Callable<Integer> {
         local.write(
             server.dataDir(),
             server.endpoint(),
-            agentUrl(config, agentPort),
+            agent.credentialsUri().toString(),
             config.stsEndpoint().map(Object::toString).orElse(server.endpoint()));
         server.setReady(true);
         return e;
@@ -101,10 +126,6 @@ final class UpCommand implements Callable<Integer> {
         e.close();
         throw ex;
       }
-    }
-
-    private static String agentUrl(ServerConfig config, int agentPort) {
-      return "http://" + config.host() + ":" + agentPort + "/v1/credentials";
     }
 
     String quickstart() {
@@ -115,6 +136,7 @@ final class UpCommand implements Callable<Integer> {
           "\n",
           "podidentity is up (data dir " + dir + ")",
           "  server   " + ep + "   (EKS, EKS Auth, IAM and STS APIs)",
+          "  agent    " + agent.credentialsUri() + "   (container credentials endpoint)",
           "  webhook  " + webhook.mutateUri() + "   (CA bundle " + dir + "/webhook/ca.crt)",
           "  cluster  " + c.name() + "  " + c.arn(),
           "",
@@ -130,6 +152,10 @@ final class UpCommand implements Callable<Integer> {
               + c.accountId()
               + ":role/my-role",
           "  aws eks list-pod-identity-associations --cluster-name " + c.name(),
+          "",
+          "",
+          "Run a command as a pod of a service account would run (token file + the webhook's env):",
+          "  podidentity exec --namespace default --service-account my-service-account -- aws sts get-caller-identity",
           "",
           "Stop with Ctrl-C.");
     }
