@@ -128,6 +128,11 @@ final class UpCommand implements Callable<Integer> {
       }
     }
 
+    /** The agent's credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI for local pods). */
+    java.net.URI agentUri() {
+      return agent.credentialsUri();
+    }
+
     String quickstart() {
       String dir = server.dataDir().root().toString();
       String ep = server.endpoint();

@@ -21,9 +21,9 @@ import java.util.concurrent.TimeUnit;
  * against an S3 that enforces policies. Set {@code MOTO_SERVER} to the executable if it is not on
  * the PATH.
  */
-final class MotoServer implements AutoCloseable {
+public final class MotoServer implements AutoCloseable {
   /** moto's default account. */
-  static final String ACCOUNT = "123456789012";
+  public static final String ACCOUNT = "123456789012";
 
   private final Process process;
   private final int port;
@@ -35,7 +35,7 @@ final class MotoServer implements AutoCloseable {
     this.log = log;
   }
 
-  static MotoServer start(int initialNoAuthActionCount) {
+  public static MotoServer start(int initialNoAuthActionCount) {
     String exe = System.getenv().getOrDefault("MOTO_SERVER", "moto_server");
     int port = freePort();
     Path log;
@@ -65,7 +65,7 @@ final class MotoServer implements AutoCloseable {
     return moto;
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
   }
 
@@ -89,7 +89,7 @@ final class MotoServer implements AutoCloseable {
     throw new IllegalStateException("moto_server did not listen within 30 s:\n" + logText());
   }
 
-  String logText() {
+  public String logText() {
     try {
       return Files.readString(log, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -116,7 +116,7 @@ final class MotoServer implements AutoCloseable {
     }
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {
