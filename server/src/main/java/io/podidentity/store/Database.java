@@ -3,7 +3,10 @@ package io.podidentity.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -21,7 +24,11 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class Database implements AutoCloseable {
   private final Jdbi jdbi;
-  private final ReentrantLock writeLock = new ReentrantLock(true);
+  /** The most writes committed together. */
+  private static final int MAX_BATCH = 256;
+
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final ConcurrentLinkedQueue<Pending<?>> queue = new ConcurrentLinkedQueue<>();
   private final Runnable closer;
 
   private Database(Jdbi jdbi, Runnable closer) {
@@ -67,14 +74,87 @@ public final class Database implements AutoCloseable {
     return jdbi.withHandle(callback);
   }
 
-  /** Runs a write in one transaction, serialised with every other write. */
+  /**
+   * Runs a write atomically and durably, serialised with every other write; returns when it has
+   * committed. Concurrent writes are group-committed: whoever holds the write lock runs every write
+   * queued so far in one transaction, each inside its own savepoint, so a failing write rolls back
+   * alone and the others commit. On the assume-role path (a session key and an audit record per
+   * request) this turns many small SQLite transactions into few.
+   */
   public <R, X extends Exception> R write(HandleCallback<R, X> callback) throws X {
+    Pending<R> p = new Pending<>(callback);
+    queue.add(p);
     writeLock.lock();
     try {
-      return jdbi.inTransaction(callback);
+      while (!p.done) {
+        runBatch();
+      }
     } finally {
       writeLock.unlock();
     }
+    if (p.failure != null) {
+      throw Database.<RuntimeException>sneaky(p.failure);
+    }
+    return p.result;
+  }
+
+  /** A queued write and, once run, its outcome. */
+  private static final class Pending<R> {
+    final HandleCallback<R, ?> callback;
+    R result;
+    Throwable failure;
+    volatile boolean done;
+
+    Pending(HandleCallback<R, ?> callback) {
+      this.callback = callback;
+    }
+
+    void run(Handle h) throws Exception {
+      result = callback.withHandle(h);
+    }
+  }
+
+  private void runBatch() {
+    List<Pending<?>> batch = new ArrayList<>();
+    Pending<?> next;
+    while (batch.size() < MAX_BATCH && (next = queue.poll()) != null) {
+      batch.add(next);
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    try {
+      jdbi.useTransaction(
+          h -> {
+            for (Pending<?> q : batch) {
+              h.savepoint("w");
+              try {
+                q.run(h);
+                h.releaseSavepoint("w");
+              } catch (Exception | Error e) {
+                // JDBI forgets a savepoint once rolled back to; the commit ends it in SQLite.
+                h.rollbackToSavepoint("w");
+                q.failure = e;
+              }
+            }
+          });
+    } catch (RuntimeException commit) {
+      for (Pending<?> q : batch) {
+        if (q.failure == null) {
+          q.failure = commit;
+        }
+      }
+    } finally {
+      for (Pending<?> q : batch) {
+        q.done = true;
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> T sneaky(Throwable t) throws T {
+    // Rethrows the write's own exception (checked or not) on the caller's thread, unchanged.
+    throw (T) t;
   }
 
   /** Direct access for code that manages its own transactions. */
