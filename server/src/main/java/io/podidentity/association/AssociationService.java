@@ -28,7 +28,7 @@ import org.jdbi.v3.core.Handle;
  * clientRequestToken, and stable, tamper-proof pagination. Every write is one transaction that also
  * appends to the {@link ChangeFeed}.
  */
-public final class AssociationService {
+public final class AssociationService implements AssociationIndex {
   /** How long a clientRequestToken is remembered. */
   static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
 
@@ -172,7 +172,8 @@ public final class AssociationService {
         .orElseThrow(() -> notFound(id, cluster));
   }
 
-  /** The association for a pod's (namespace, service account), if any. */
+  /** The association for a pod's (namespace, service account), if any, read from the store. */
+  @Override
   public Optional<Association> find(String clusterName, String namespace, String serviceAccount) {
     Cluster cluster = clusters.require(clusterName);
     return db.read(

@@ -2,7 +2,7 @@ package io.podidentity.eksauth;
 
 import io.podidentity.api.ApiException;
 import io.podidentity.association.Association;
-import io.podidentity.association.AssociationService;
+import io.podidentity.association.AssociationIndex;
 import io.podidentity.audit.AuditLog;
 import io.podidentity.audit.AuditRecord;
 import io.podidentity.auth.Caller;
@@ -39,7 +39,7 @@ public final class PodIdentityService {
   static final Duration CHAINED_DURATION = Duration.ofHours(1);
 
   private final ClusterRegistry clusters;
-  private final AssociationService associations;
+  private final AssociationIndex associations;
   private final TokenVerifier verifier;
   private final CredentialIssuer issuer;
   private final AuditLog audit;
@@ -48,7 +48,7 @@ public final class PodIdentityService {
 
   public PodIdentityService(
       ClusterRegistry clusters,
-      AssociationService associations,
+      AssociationIndex associations,
       TokenVerifier verifier,
       CredentialIssuer issuer,
       AuditLog audit,

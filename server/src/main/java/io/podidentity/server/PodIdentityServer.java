@@ -3,7 +3,9 @@ package io.podidentity.server;
 import io.helidon.webserver.WebServer;
 import io.podidentity.api.ApiException;
 import io.podidentity.association.AssociationApi;
+import io.podidentity.association.AssociationIndex;
 import io.podidentity.association.AssociationService;
+import io.podidentity.association.CachedAssociationIndex;
 import io.podidentity.association.ChangeFeed;
 import io.podidentity.audit.AuditApi;
 import io.podidentity.audit.AuditLog;
@@ -129,6 +131,8 @@ public final class PodIdentityServer implements AutoCloseable {
               config.issuer() == ServerConfig.Issuer.STS,
               PodIdentityServer::sessionPolicyCheck);
 
+      AssociationIndex associationIndex =
+          new CachedAssociationIndex(associations, associations, clusters);
       AuditLog audit = new AuditLog(db);
       RestService.Builder eks = RestService.builder("eks");
       new AuditApi(audit).register(eks);
@@ -140,7 +144,7 @@ public final class PodIdentityServer implements AutoCloseable {
       CredentialIssuer issuer = Issuers.forConfig(config, roleSessions);
       PodIdentityService podIdentity =
           new PodIdentityService(
-              clusters, associations, TokenVerifier.standard(clock), issuer, audit, clock);
+              clusters, associationIndex, TokenVerifier.standard(clock), issuer, audit, clock);
       List<RestService> rest =
           new ArrayList<>(List.of(eks.build(), new EksAuthApi(podIdentity, clusters).build()));
       List<QueryService> query =
