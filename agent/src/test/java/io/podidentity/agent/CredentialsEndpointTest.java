@@ -130,6 +130,28 @@ class CredentialsEndpointTest {
   }
 
   @Test
+  void anIpv6LoopbackListenerAcceptsItsBracketedHost() throws IOException {
+    try (AgentFixture v6 = new AgentFixture(b -> b.listen(new BindAddress("::1", 0)))) {
+      java.net.URI uri = v6.agent.credentialsUri();
+      assertThat(uri.getHost()).isEqualTo("[0:0:0:0:0:0:0:1]");
+
+      java.net.http.HttpResponse<String> r =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(
+                              "http://[::1]:" + v6.agent.port() + "/v1/credentials"))
+                      .header("Authorization", v6.token("app"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+
+      assertThat(r.statusCode()).isEqualTo(200);
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void otherPathsAre404() throws IOException {
     RawHttp.Response r = RawHttp.get(f.agent.port(), "/", "127.0.0.1", Map.of());
 
