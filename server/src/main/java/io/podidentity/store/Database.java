@@ -24,6 +24,7 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class Database implements AutoCloseable {
   private final Jdbi jdbi;
+
   /** The most writes committed together. */
   private static final int MAX_BATCH = 256;
 

