@@ -351,6 +351,47 @@ class SigV4VerifierTest {
         .isInstanceOf(SigV4Verifier.Verified.class);
   }
 
+  @Test
+  void aRotatedSecretIsUsedAtOnceDespiteTheDerivedKeyCache() {
+    SigV4Verifier<String> v = verifier();
+    assertThat(
+            v.verify(
+                sdkSigned(
+                    "GET",
+                    "http://127.0.0.1:7700/clusters",
+                    null,
+                    basic(),
+                    "us-east-1",
+                    "eks",
+                    NOW)))
+        .isInstanceOf(SigV4Verifier.Verified.class);
+    String rotated = "r".repeat(40);
+    keys.put(AKID, new SigningSecret<>(AKID, rotated, Optional.empty(), Optional.empty(), "admin"));
+    assertThat(
+            v.verify(
+                sdkSigned(
+                    "GET",
+                    "http://127.0.0.1:7700/clusters",
+                    null,
+                    AwsBasicCredentials.create(AKID, rotated),
+                    "us-east-1",
+                    "eks",
+                    NOW)))
+        .isInstanceOf(SigV4Verifier.Verified.class);
+    assertThat(
+            failure(
+                v.verify(
+                    sdkSigned(
+                        "GET",
+                        "http://127.0.0.1:7700/clusters",
+                        null,
+                        basic(),
+                        "us-east-1",
+                        "eks",
+                        NOW))))
+        .isEqualTo(AuthFailure.BAD_SIGNATURE);
+  }
+
   static AuthFailure failure(SigV4Verifier.Result<String> r) {
     assertThat(r).isInstanceOf(SigV4Verifier.Rejected.class);
     return ((SigV4Verifier.Rejected<String>) r).failure();
