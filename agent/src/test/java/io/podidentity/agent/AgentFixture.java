@@ -2,6 +2,7 @@ package io.podidentity.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.podidentity.testing.MutableClock;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,6 +3,7 @@ package io.podidentity.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.podidentity.testing.MutableClock;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;

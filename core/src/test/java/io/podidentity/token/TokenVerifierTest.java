@@ -16,6 +16,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.podidentity.api.ApiException;
+import io.podidentity.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -31,7 +32,7 @@ class TokenVerifierTest {
   private static RSAKey otherRsa;
   private static ECKey ecKey;
 
-  private TestTokens.MutableClock clock;
+  private MutableClock clock;
   private TokenMinter minter;
   private TokenVerifier verifier;
   private ClusterTrust trust;
@@ -45,7 +46,7 @@ class TokenVerifierTest {
 
   @BeforeEach
   void setUp() {
-    clock = new TestTokens.MutableClock(T0);
+    clock = new MutableClock(T0);
     minter = new TokenMinter(key, ISSUER, clock);
     verifier = TokenVerifier.standard(clock);
     trust = new ClusterTrust("local", ISSUER, key.jwksSource());

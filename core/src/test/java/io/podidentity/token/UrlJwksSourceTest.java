@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.podidentity.api.ApiException;
+import io.podidentity.testing.MutableClock;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -41,7 +42,7 @@ class UrlJwksSourceTest {
   private final AtomicReference<String> discoveryIssuer = new AtomicReference<>();
   private HttpServer server;
   private ExecutorService executor;
-  private TestTokens.MutableClock clock;
+  private MutableClock clock;
   private TokenVerifier verifier;
 
   @BeforeAll
@@ -88,7 +89,7 @@ class UrlJwksSourceTest {
     server.setExecutor(executor);
     server.start();
     body.set(keyA.publicJwksJson());
-    clock = new TestTokens.MutableClock(T0);
+    clock = new MutableClock(T0);
     verifier = TokenVerifier.standard(clock);
   }
 

@@ -22,4 +22,9 @@ public interface QueryService {
    * complete XML document of a successful response.
    */
   String handle(Caller caller, Map<String, String> params, String requestId);
+
+  /** The code of this service's own faults in the Query envelope (STS: InternalFailure). */
+  default String internalFailureCode() {
+    return "InternalFailure";
+  }
 }

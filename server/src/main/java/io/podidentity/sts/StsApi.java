@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The STS Query API of the builtin issuer (API version 2011-06-15, signing name {@code sts}):
@@ -22,7 +20,6 @@ import org.slf4j.LoggerFactory;
  * STS API Reference).
  */
 public final class StsApi implements QueryService {
-  private static final Logger LOG = LoggerFactory.getLogger(StsApi.class);
 
   public static final String NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
 
@@ -54,19 +51,6 @@ public final class StsApi implements QueryService {
 
   @Override
   public String handle(Caller caller, Map<String, String> params, String requestId) {
-    try {
-      return dispatch(caller, params, requestId);
-    } catch (ApiException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      // A defect of ours: answer in this protocol's envelope (the front door's last resort is
-      // rest-json), with the request id to find the logged cause.
-      LOG.error("internal error in {} (request {})", params.get("Action"), requestId, e);
-      throw new ApiException("InternalFailure", 500, "Internal error; request " + requestId);
-    }
-  }
-
-  private String dispatch(Caller caller, Map<String, String> params, String requestId) {
     String action = params.getOrDefault("Action", "");
     return switch (action) {
       case "GetCallerIdentity" -> getCallerIdentity(caller, requestId);

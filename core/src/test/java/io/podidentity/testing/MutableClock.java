@@ -22,6 +22,10 @@ public final class MutableClock extends Clock {
     now = now.plus(d);
   }
 
+  public void set(Instant i) {
+    now = i;
+  }
+
   @Override
   public Instant instant() {
     return now;
