@@ -22,7 +22,7 @@ trap 'rm -f "$CP_FILE"' EXIT
 mvn -B -o -q -pl webhook dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE" >/dev/null
 CP="webhook/target/test-classes:webhook/target/classes:$(cat "$CP_FILE")"
 # BENCH_JAVA_OPTS overrides the GC/heap settings, e.g. "-XX:+UseZGC"
-exec java -Xms512m -Xmx512m ${BENCH_JAVA_OPTS:--XX:+UseParallelGC} \
+exec java -Xms512m -Xmx512m ${BENCH_JAVA_OPTS:--XX:+UseSerialGC -Xmn256m} \
   -Djava.util.logging.config.file=bench/webhook-jul.properties -Dlogback.configurationFile=bench/webhook-logback.xml -Dbench.log="${TMPDIR:-/tmp}/webhook-bench.log" \
   -cp "$CP" io.podidentity.webhook.bench.WebhookBench \
   webhook/src/test/resources/golden/seed-deployment-pod.review.json "$CONNECTIONS" "$WARMUP" "$SECONDS_MEASURED" "$RATE"
