@@ -47,7 +47,12 @@ public final class DataDir implements AutoCloseable {
               StandardOpenOption.CREATE,
               StandardOpenOption.READ,
               StandardOpenOption.WRITE);
-      FileLock l = ch.tryLock();
+      FileLock l;
+      try {
+        l = ch.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException sameProcess) {
+        l = null; // held by this very process (e.g. two instances started in one JVM)
+      }
       if (l == null) {
         String holder = new String(Files.readAllBytes(lockFile), StandardCharsets.UTF_8).strip();
         ch.close();

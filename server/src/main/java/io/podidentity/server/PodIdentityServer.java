@@ -202,29 +202,41 @@ public final class PodIdentityServer implements AutoCloseable {
   }
 
   private static WebServer listen(ServerConfig config, FrontDoor door) {
+    WebServer web;
     try {
-      return WebServer.builder()
-          .host(config.host())
-          .port(config.port())
-          .maxPayloadSize(4L * 1024 * 1024)
-          .shutdownHook(false)
-          // Without TCP_NODELAY a response over ~8 KB waits for the client's delayed ACK (40 ms):
-          // a List page of 100 took 48 ms instead of 2.4 ms (bench/README.md).
-          .connectionOptions(o -> o.tcpNoDelay(true))
-          .routing(r -> r.any(door))
-          .build()
-          .start();
+      web =
+          WebServer.builder()
+              .host(config.host())
+              .port(config.port())
+              .maxPayloadSize(4L * 1024 * 1024)
+              .shutdownHook(false)
+              // Without TCP_NODELAY a response over ~8 KB waits for the client's delayed ACK
+              // (40 ms): a List page of 100 took 48 ms instead of 2.4 ms (bench/README.md).
+              .connectionOptions(o -> o.tcpNoDelay(true))
+              .routing(r -> r.any(door))
+              .build()
+              .start();
     } catch (RuntimeException e) {
       if (hasCause(e, BindException.class)) {
-        throw new IllegalStateException(
-            "cannot listen on "
-                + config.host()
-                + ":"
-                + config.port()
-                + ": the address is already in use (another podidentity, or another program)");
+        throw portTaken(config);
       }
       throw e;
     }
+    // Helidon logs a failed bind and returns a server that is not running instead of throwing.
+    if (!web.isRunning() || web.port() < 0) {
+      web.stop();
+      throw portTaken(config);
+    }
+    return web;
+  }
+
+  private static IllegalStateException portTaken(ServerConfig config) {
+    return new IllegalStateException(
+        "cannot listen on "
+            + config.host()
+            + ":"
+            + config.port()
+            + ": the address is already in use (another podidentity, or another program)");
   }
 
   private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

@@ -83,7 +83,18 @@ public final class WebhookServer implements RunningWebhook {
               builder.putSocket(METRICS_SOCKET, s -> s.address(bind).port(p));
               builder.routing(METRICS_SOCKET, this::probes);
             });
-    this.server = builder.build().start();
+    WebServer started = builder.build().start();
+    // Helidon logs a failed bind and returns a server that is not running instead of throwing.
+    if (!started.isRunning() || started.port() < 0) {
+      started.stop();
+      throw new IllegalStateException(
+          "webhook: cannot listen on "
+              + config.bindAddress()
+              + ":"
+              + config.port()
+              + ": the address is in use or cannot be assigned");
+    }
+    this.server = started;
     log.info(
         "webhook: serving https://{}:{}/mutate for cluster {} ({})",
         config.bindAddress(),
