@@ -11,7 +11,7 @@ _pi_find_jdk() {
     major=$(_pi_java_major "$JAVA_HOME/bin/java")
     if [ -n "$major" ] && [ "$major" -ge 21 ]; then echo "$JAVA_HOME"; return 0; fi
   fi
-  for candidate in /usr/lib/jvm/*; do
+  for candidate in "${PODIDENTITY_JVM_DIR:-/usr/lib/jvm}"/*; do
     [ -x "$candidate/bin/javac" ] || continue
     major=$(_pi_java_major "$candidate/bin/java")
     if [ -n "$major" ] && [ "$major" -ge 21 ] && [ "$major" -gt "$best_major" ]; then
@@ -29,7 +29,7 @@ _pi_find_jdk() {
 
 if ! PI_JDK=$(_pi_find_jdk); then
   echo "podidentity: no JDK 21 or newer found." >&2
-  echo "  Looked at \$JAVA_HOME (${JAVA_HOME:-unset}), every JDK under /usr/lib/jvm, and javac on PATH." >&2
+  echo "  Looked at \$JAVA_HOME (${JAVA_HOME:-unset}), every JDK under ${PODIDENTITY_JVM_DIR:-/usr/lib/jvm}, and javac on PATH." >&2
   echo "  Install one (e.g. 'apt-get install openjdk-21-jdk') or point JAVA_HOME at it." >&2
   exit 1
 fi
