@@ -55,7 +55,7 @@ public final class CredentialsHandler implements MiniHttpServer.Handler {
             "The request headers are larger than " + maxHeaderBytes + " bytes.");
       }
       String host = req.host() == null ? "" : req.host();
-      if (!allowedHosts.contains(AgentConfig.normalizeHost(host))) {
+      if (!allowed(host)) {
         throw AgentErrors.invalidHost(host, allowedHosts);
       }
       String token = token(req.authorization());
@@ -69,6 +69,21 @@ public final class CredentialsHandler implements MiniHttpServer.Handler {
     }
     metrics.request(200);
     return new MiniHttpServer.Response(200, JSON_NO_STORE, creds.body());
+  }
+
+  /** The last Host checked: clients send the same one every time; spares normalizing it. */
+  private record HostCheck(String host, boolean allowed) {}
+
+  private volatile HostCheck lastHost = new HostCheck("", false);
+
+  private boolean allowed(String host) {
+    HostCheck last = lastHost;
+    if (last.host().equals(host)) {
+      return last.allowed();
+    }
+    boolean allowed = allowedHosts.contains(AgentConfig.normalizeHost(host));
+    lastHost = new HostCheck(host, allowed);
+    return allowed;
   }
 
   /** The token from an Authorization value: verbatim, or after a {@code Bearer } prefix. */

@@ -3,10 +3,13 @@ package io.podidentity.agent.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -34,10 +37,11 @@ import org.slf4j.LoggerFactory;
  *       is 400 and the connection is closed (no body is ever read, so nothing can be smuggled).
  *   <li>Keep-alive per RFC 9112 §9.3: HTTP/1.1 unless {@code Connection: close}; HTTP/1.0 only with
  *       {@code Connection: keep-alive}.
- *   <li>A connection waiting for a request is closed after {@value #IDLE_TIMEOUT_MS} ms (AWS's
- *       agent uses 30 s too); a request's head must arrive within {@value #HEAD_TIMEOUT_MS} ms of
- *       its first byte, so a slow client cannot hold a thread. At most {@code maxConnections}
- *       connections per listener; further ones wait in the kernel's backlog.
+ *   <li>A request must arrive in full within {@value #IDLE_TIMEOUT_MS} ms of the previous answer
+ *       (or of the connection), and be answered within as long again (AWS's agent uses 30 s too),
+ *       else the connection is closed: a slow or idle client cannot hold a thread. Reads and writes
+ *       are untimed; a reaper closes connections past their deadline once a second. At most {@code
+ *       maxConnections} connections per listener; further ones wait in the kernel's backlog.
  *   <li>Refusals are answered, then the connection is half-closed and what the client still sends
  *       is drained for a moment ("lingering close"), so that the client reads the answer rather
  *       than a reset.
@@ -49,7 +53,6 @@ public final class MiniHttpServer implements AutoCloseable {
   static final int REQUEST_LINE_MAX = 8192;
   static final int HEADER_COUNT_MAX = 100;
   static final int IDLE_TIMEOUT_MS = 30_000;
-  static final int HEAD_TIMEOUT_MS = 30_000;
   static final int DEFAULT_MAX_CONNECTIONS = 4096;
   private static final int LINGER_MS = 1000;
   private static final int LINGER_MAX_BYTES = 1 << 20;
@@ -85,8 +88,9 @@ public final class MiniHttpServer implements AutoCloseable {
   private final Handler[] handlers;
   private final int hardHeaderBytes;
   private final Semaphore permits;
-  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final Set<Connection> open = ConcurrentHashMap.newKeySet();
   private final Thread acceptor;
+  private final Thread reaper;
   private volatile boolean closed;
 
   private MiniHttpServer(
@@ -107,6 +111,7 @@ public final class MiniHttpServer implements AutoCloseable {
     this.permits = new Semaphore(maxConnections);
     this.acceptor =
         Thread.ofPlatform().daemon().name("agent-" + name + "-accept").unstarted(this::acceptLoop);
+    this.reaper = Thread.ofVirtual().name("agent-" + name + "-reaper").unstarted(this::reapLoop);
   }
 
   /**
@@ -137,6 +142,7 @@ public final class MiniHttpServer implements AutoCloseable {
     }
     MiniHttpServer m = new MiniHttpServer(name, s, routes, hardHeaderBytes, maxConnections);
     m.acceptor.start();
+    m.reaper.start();
     return m;
   }
 
@@ -164,14 +170,23 @@ public final class MiniHttpServer implements AutoCloseable {
         }
         continue;
       }
-      open.add(s);
-      if (closed) {
+      Connection c;
+      try {
+        s.setTcpNoDelay(true);
+        c = new Connection(s);
+      } catch (IOException e) {
         closeQuietly(s);
-        open.remove(s);
+        permits.release();
+        continue;
+      }
+      open.add(c);
+      if (closed) {
+        c.closeSocket();
+        open.remove(c);
         permits.release();
         return;
       }
-      connections.start(() -> serve(s));
+      connections.start(() -> serve(c));
     }
   }
 
@@ -183,16 +198,36 @@ public final class MiniHttpServer implements AutoCloseable {
     }
   }
 
-  private void serve(Socket s) {
+  private void serve(Connection c) {
     try {
-      s.setTcpNoDelay(true);
-      new Connection(s).run();
+      c.run();
     } catch (IOException | RuntimeException e) {
       LOG.debug("{} connection ended: {}", name, e.toString());
     } finally {
-      closeQuietly(s);
-      open.remove(s);
+      c.closeSocket();
+      open.remove(c);
       permits.release();
+    }
+  }
+
+  /**
+   * Closes connections past their deadline, once a second: reads and writes themselves are untimed,
+   * which spares a timer per blocking read on the hot path.
+   */
+  private void reapLoop() {
+    while (!closed) {
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        return;
+      }
+      long now = System.nanoTime();
+      for (Connection c : open) {
+        if (c.expired(now)) {
+          LOG.debug("{} listener: closing a connection past its deadline", name);
+          c.closeSocket();
+        }
+      }
     }
   }
 
@@ -213,9 +248,10 @@ public final class MiniHttpServer implements AutoCloseable {
     } catch (IOException e) {
       LOG.debug("{} listener: close failed", name, e);
     }
-    for (Socket s : open) {
-      closeQuietly(s);
+    for (Connection c : open) {
+      c.closeSocket();
     }
+    reaper.interrupt();
     try {
       acceptor.join(2000);
     } catch (InterruptedException e) {
@@ -245,7 +281,12 @@ public final class MiniHttpServer implements AutoCloseable {
     private int pos;
     private int lim;
     private byte[] obuf = new byte[2048];
-    private int timeout = -1;
+    private final Memo hostMemo = new Memo();
+    private final Memo authorizationMemo = new Memo();
+
+    /** System.nanoTime() after which the reaper closes this connection. */
+    @SuppressWarnings("unused") // through DEADLINE
+    private long deadline;
 
     // the current request
     private boolean head;
@@ -266,20 +307,34 @@ public final class MiniHttpServer implements AutoCloseable {
       this.out = socket.getOutputStream();
     }
 
+    void deadline(long nanos) {
+      DEADLINE.setRelease(this, nanos);
+    }
+
+    boolean expired(long now) {
+      return now - (long) DEADLINE.getAcquire(this) > 0;
+    }
+
+    void closeSocket() {
+      closeQuietly(socket);
+    }
+
     void run() throws IOException {
       while (!closed) {
         boolean started;
+        // the next request must have arrived in full within the idle timeout
+        deadline(System.nanoTime() + IDLE_TIMEOUT_MS * 1_000_000L);
         try {
           started = readHead();
         } catch (Refusal r) {
           refuse(r);
           return;
-        } catch (SocketTimeoutException e) {
-          return; // idle, or too slow
         }
         if (!started) {
           return; // the client closed between requests
         }
+        // time for the handler (an upstream call on a miss) and for writing the answer
+        deadline(System.nanoTime() + IDLE_TIMEOUT_MS * 1_000_000L);
         if (!respond()) {
           return;
         }
@@ -314,10 +369,32 @@ public final class MiniHttpServer implements AutoCloseable {
       int lineStart = 0;
       int headersStart = -1; // where the header section begins, once the request line is parsed
       int dropped = 0; // header-section bytes already moved out of the buffer
-      long deadline = 0;
       while (true) {
+        scanning:
         while (scan < lim) {
-          if (buf[scan] == '\n') {
+          if (scan + 8 <= lim && plain((long) LONG.get(buf, scan))) {
+            scan += 8;
+            continue;
+          }
+          byte b = buf[scan];
+          if ((b & 0xff) >= 0x20 && b != 0x7f || b == '\t') {
+            scan++;
+            continue;
+          }
+          if (b == '\r') {
+            if (scan + 1 == lim) {
+              break scanning; // is it followed by LF? read on
+            }
+            if (buf[scan + 1] != '\n') {
+              throw bad("CR without LF");
+            }
+            scan++;
+            continue;
+          }
+          if (b != '\n') {
+            throw bad("control character in the request head");
+          }
+          {
             int end = scan > lineStart && buf[scan - 1] == '\r' ? scan - 1 : scan;
             if (headersStart < 0) {
               if (end == lineStart) {
@@ -359,23 +436,6 @@ public final class MiniHttpServer implements AutoCloseable {
           lim = kept;
           scan -= lineStart;
           lineStart = 0;
-        }
-        int wait;
-        if (lim == 0) {
-          wait = IDLE_TIMEOUT_MS;
-        } else {
-          long now = System.nanoTime();
-          if (deadline == 0) {
-            deadline = now + HEAD_TIMEOUT_MS * 1_000_000L;
-          }
-          wait = (int) Math.max(1, (deadline - now) / 1_000_000L);
-          if (now >= deadline) {
-            throw new SocketTimeoutException("request head too slow");
-          }
-        }
-        if (wait != timeout) {
-          socket.setSoTimeout(wait);
-          timeout = wait;
         }
         int n = in.read(buf, lim, buf.length - lim);
         if (n < 0) {
@@ -480,6 +540,7 @@ public final class MiniHttpServer implements AutoCloseable {
       }
     }
 
+    /** Header values were checked for control characters (other than HTAB) while scanning. */
     private void header(int from, int to) throws Refusal {
       if (++headerCount > HEADER_COUNT_MAX) {
         throw new Refusal(
@@ -508,12 +569,6 @@ public final class MiniHttpServer implements AutoCloseable {
       while (ve > vs && (buf[ve - 1] == ' ' || buf[ve - 1] == '\t')) {
         ve--;
       }
-      for (int i = vs; i < ve; i++) {
-        byte b = buf[i];
-        if ((b < 0x20 && b != '\t') || b == 0x7f) {
-          throw bad("control character in a header value");
-        }
-      }
       int nlen = colon - from;
       headerBytes += nlen + 4 + (ve - vs);
       switch (nlen) {
@@ -522,12 +577,12 @@ public final class MiniHttpServer implements AutoCloseable {
             if (host != null) {
               throw bad("more than one Host header");
             }
-            host = latin1(vs, ve);
+            host = hostMemo.get(buf, vs, ve);
           }
         }
         case 13 -> {
           if (authorization == null && nameIs(from, "authorization")) {
-            authorization = latin1(vs, ve);
+            authorization = authorizationMemo.get(buf, vs, ve);
           }
         }
         case 10 -> {
@@ -605,10 +660,6 @@ public final class MiniHttpServer implements AutoCloseable {
       return true;
     }
 
-    private String latin1(int from, int to) {
-      return new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
-    }
-
     /** Answers the parsed request; false when the connection is to be closed. */
     private boolean respond() throws IOException {
       if (transferEncoding || contentLength > 0) {
@@ -651,6 +702,7 @@ public final class MiniHttpServer implements AutoCloseable {
     private void lingeringClose() throws IOException {
       socket.shutdownOutput();
       socket.setSoTimeout(LINGER_MS);
+      deadline(System.nanoTime() + 2L * LINGER_MS * 1_000_000L);
       long until = System.nanoTime() + LINGER_MS * 1_000_000L;
       byte[] sink = buf.length >= 8192 ? buf : new byte[8192];
       int total = 0;
@@ -723,6 +775,59 @@ public final class MiniHttpServer implements AutoCloseable {
       "\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
   private static final byte[] KEEP_ALIVE =
       "\r\nConnection: keep-alive\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
+  private static final VarHandle LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle DEADLINE;
+
+  static {
+    try {
+      DEADLINE = MethodHandles.lookup().findVarHandle(Connection.class, "deadline", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /**
+   * True when none of the 8 bytes of {@code w} is a control character (below 0x20, or 0x7f): the
+   * usual "has a byte less than n" and "has a zero byte" word tricks, exact for the question
+   * "any?".
+   */
+  private static boolean plain(long w) {
+    long below = (w - 0x2020202020202020L) & ~w & 0x8080808080808080L;
+    long x = w ^ 0x7f7f7f7f7f7f7f7fL;
+    long del = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+    return (below | del) == 0;
+  }
+
+  /**
+   * The last value of one header on one connection: a keep-alive client sends the same Host and
+   * Authorization each time, and reusing the String (with its cached hash) spares copying and
+   * hashing a 1 KiB token per request.
+   */
+  private static final class Memo {
+    private static final int MAX = 8192;
+    private byte[] bytes = new byte[0];
+    private int len = -1;
+    private String value;
+
+    String get(byte[] buf, int from, int to) {
+      int n = to - from;
+      if (n == len && java.util.Arrays.equals(bytes, 0, n, buf, from, to)) {
+        return value;
+      }
+      String v = new String(buf, from, n, StandardCharsets.ISO_8859_1);
+      if (n <= MAX) {
+        if (bytes.length < n) {
+          bytes = new byte[n];
+        }
+        System.arraycopy(buf, from, bytes, 0, n);
+        len = n;
+        value = v;
+      }
+      return v;
+    }
+  }
 
   private static int digits(byte[] o, int n, int v) {
     if (v == 0) {
