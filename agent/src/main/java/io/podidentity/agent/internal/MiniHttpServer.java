@@ -397,6 +397,9 @@ public final class MiniHttpServer implements AutoCloseable {
           {
             int end = scan > lineStart && buf[scan - 1] == '\r' ? scan - 1 : scan;
             if (headersStart < 0) {
+              if (end - lineStart > REQUEST_LINE_MAX) {
+                throw uriTooLong();
+              }
               if (end == lineStart) {
                 // RFC 9112 §2.2: ignore empty lines before the request line
               } else {
@@ -406,6 +409,8 @@ public final class MiniHttpServer implements AutoCloseable {
             } else if (end == lineStart) {
               pos = scan + 1;
               return true;
+            } else if (dropped + scan - headersStart > hardHeaderBytes) {
+              throw tooLarge();
             } else {
               header(lineStart, end);
             }
@@ -415,10 +420,7 @@ public final class MiniHttpServer implements AutoCloseable {
         }
         if (headersStart < 0) {
           if (lim - lineStart > REQUEST_LINE_MAX) {
-            throw new Refusal(
-                414,
-                "URITooLong",
-                "The request line is longer than " + REQUEST_LINE_MAX + " bytes.");
+            throw uriTooLong();
           }
         } else if (dropped + lim - headersStart > hardHeaderBytes) {
           throw tooLarge();
@@ -455,6 +457,11 @@ public final class MiniHttpServer implements AutoCloseable {
         }
       }
       return true;
+    }
+
+    private Refusal uriTooLong() {
+      return new Refusal(
+          414, "URITooLong", "The request line is longer than " + REQUEST_LINE_MAX + " bytes.");
     }
 
     private Refusal tooLarge() {
