@@ -252,6 +252,7 @@ public final class MiniHttpServer implements AutoCloseable {
       c.closeSocket();
     }
     reaper.interrupt();
+    acceptor.interrupt(); // in case it waits for a connection permit
     try {
       acceptor.join(2000);
     } catch (InterruptedException e) {
