@@ -49,7 +49,7 @@ pi_build() { # compiles the agent and writes its runtime classpath to $PI_TMP/cp
   . "$PI_ROOT/bin/java-env.sh"
   (cd "$PI_ROOT" && timeout 600 mvn -B -q -o -pl agent -am -DskipTests -Dspotless.check.skip=true install >/dev/null)
   (cd "$PI_ROOT" && timeout 120 mvn -B -q -o -pl agent dependency:build-classpath \
-      -Dmdep.includeScope=runtime -Dmdep.outputFile="$PI_TMP/cp.deps" >/dev/null)
+      -DincludeScope=runtime -Dmdep.outputFile="$PI_TMP/cp.deps" >/dev/null)
   local logback
   logback="$(find ~/.m2/repository/ch/qos/logback/logback-classic/1.5.18 ~/.m2/repository/ch/qos/logback/logback-core/1.5.18 -name '*.jar' | tr '\n' ':')"
   # jars only (no class directories), so that a Java 25 AOT cache can be built from this classpath

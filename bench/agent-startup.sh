@@ -24,13 +24,15 @@ median_start() {
 echo "start to ready, median of 5: $(median_start) ms  (jvm flags: $BASE_FLAGS)"
 
 # Train an AOT cache: start, serve some requests, stop (the cache is written at exit).
-AGENT_JVM_FLAGS="$BASE_FLAGS -XX:AOTCacheOutput=$PI_TMP/agent.aot"
+# the archived heap objects need an initial heap that can hold them (-Xms8m cannot)
+AOT_FLAGS="$BASE_FLAGS -Xms24m"
+AGENT_JVM_FLAGS="$AOT_FLAGS -XX:AOTCacheOutput=$PI_TMP/agent.aot"
 pi_start_agent
 timeout 30 wrk -t2 -c50 -d3s -H "Authorization: $TOKEN" "http://127.0.0.1:$PI_AGENT_PORT/v1/credentials" >/dev/null
 kill "$PI_AGENT_PID"; wait "$PI_AGENT_PID" 2>/dev/null || true
 if [ -s "$PI_TMP/agent.aot" ]; then
-  AGENT_JVM_FLAGS="$BASE_FLAGS -XX:AOTCache=$PI_TMP/agent.aot"
-  echo "start to ready with AOT cache ($(( $(stat -c %s "$PI_TMP/agent.aot") / 1048576 )) MiB), median of 5: $(median_start) ms"
+  AGENT_JVM_FLAGS="$AOT_FLAGS -XX:AOTCache=$PI_TMP/agent.aot"
+  echo "start to ready with AOT cache ($(( $(stat -c %s "$PI_TMP/agent.aot") / 1048576 )) MiB), median of 5: $(median_start) ms  (+ -Xms24m)"
 else
   echo "no AOT cache was written (needs JDK 25+)"
 fi

@@ -1,13 +1,8 @@
 package io.podidentity.agent.internal;
 
-import io.helidon.http.DirectHandler;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
-import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http1.Http1Config;
 import io.podidentity.agent.AgentConfig;
 import io.podidentity.agent.BindAddress;
+import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
@@ -17,25 +12,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Wires the agent: the credential chain (cache → token check → rate limit → EKS Auth client), one
- * web server per credential address (so that one address failing to bind does not take the others
- * down), the probe server and the metrics server.
+ * {@link MiniHttpServer} per credential address (so that one address failing to bind does not take
+ * the others down), the probe server and the metrics server.
  */
 public final class AgentRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
 
-  private final List<WebServer> servers = new ArrayList<>();
+  private static final byte[] TEXT =
+      MiniHttpServer.headerLine("Content-Type", "text/plain; charset=UTF-8");
+  private static final byte[] OK = "ok".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private final List<MiniHttpServer> servers = new ArrayList<>();
   private final List<InetSocketAddress> credentialAddresses = new ArrayList<>();
   private final CachingCredentialSource cache;
   private final AgentMetrics metrics = new AgentMetrics();
   private final Readiness readiness;
-  private WebServer probe;
-  private WebServer metricsServer;
+  private MiniHttpServer probe;
+  private MiniHttpServer metricsServer;
 
   /** Thrown when the agent cannot start; the message names the field or address at fault. */
   public static final class StartException extends RuntimeException {
@@ -97,41 +95,35 @@ public final class AgentRuntime implements AutoCloseable {
           config,
           new CredentialsHandler(cache, config.allowedHosts(), config.maxHeaderBytes(), metrics));
       readiness.listenersBound(true);
-      config.probeAddress().ifPresent(a -> probe = start("probe", a, config, this::probeRoutes));
+      config.probeAddress().ifPresent(a -> probe = start("probe", a, config, probeRoutes()));
       config
           .metricsAddress()
           .ifPresent(
-              a ->
-                  metricsServer =
-                      start(
-                          "metrics",
-                          a,
-                          config,
-                          r -> {
-                            probeRoutes(r);
-                            r.get(
-                                "/metrics",
-                                (req, res) -> {
-                                  res.header(HeaderNames.CONTENT_TYPE, metrics.contentType());
-                                  res.send(metrics.scrape());
-                                });
-                          }));
+              a -> {
+                List<MiniHttpServer.Route> routes = new ArrayList<>(probeRoutes());
+                byte[] type = MiniHttpServer.headerLine("Content-Type", metrics.contentType());
+                routes.add(
+                    new MiniHttpServer.Route(
+                        "/metrics",
+                        req -> new MiniHttpServer.Response(200, type, metrics.scrape())));
+                metricsServer = start("metrics", a, config, routes);
+              });
     } catch (RuntimeException e) {
       close();
       throw e;
     }
   }
 
-  private void probeRoutes(HttpRouting.Builder r) {
-    r.get("/healthz", (req, res) -> res.send("ok"))
-        .get(
+  private List<MiniHttpServer.Route> probeRoutes() {
+    return List.of(
+        new MiniHttpServer.Route("/healthz", req -> new MiniHttpServer.Response(200, TEXT, OK)),
+        new MiniHttpServer.Route(
             "/readyz",
-            (req, res) -> {
-              String body = readiness.describe();
-              res.status(readiness.ready() ? 200 : 503);
-              res.header(HeaderNames.CONTENT_TYPE, "application/json");
-              res.send(body);
-            });
+            req -> {
+              byte[] body = readiness.describe().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+              return new MiniHttpServer.Response(
+                  readiness.ready() ? 200 : 503, MiniHttpServer.JSON, body);
+            }));
   }
 
   private void startCredentialListeners(AgentConfig config, CredentialsHandler handler) {
@@ -139,7 +131,12 @@ public final class AgentRuntime implements AutoCloseable {
     List<Exception> failedV6Causes = new ArrayList<>();
     for (BindAddress a : config.listen()) {
       try {
-        WebServer s = start("credentials", a, config, r -> r.get("/v1/credentials", handler));
+        MiniHttpServer s =
+            start(
+                "credentials",
+                a,
+                config,
+                List.of(new MiniHttpServer.Route("/v1/credentials", handler)));
         credentialAddresses.add(new InetSocketAddress(a.toSocketAddress().getAddress(), s.port()));
       } catch (StartException e) {
         if (a.isIpv6() && addressUnavailable(e)) {
@@ -198,103 +195,31 @@ public final class AgentRuntime implements AutoCloseable {
     return t.getMessage();
   }
 
-  private WebServer start(
-      String what, BindAddress a, AgentConfig config, Consumer<HttpRouting.Builder> routes) {
+  private MiniHttpServer start(
+      String what, BindAddress a, AgentConfig config, List<MiniHttpServer.Route> routes) {
     InetSocketAddress sa;
     try {
       sa = a.toSocketAddress();
     } catch (java.net.UnknownHostException e) {
       throw new StartException(what + " address " + a + ": cannot resolve the host", e);
     }
-    HttpRouting.Builder routing = HttpRouting.builder();
-    routes.accept(routing);
     try {
-      WebServer s =
-          WebServer.builder()
-              .shutdownHook(false)
-              .featuresDiscoverServices(false)
-              .protocolsDiscoverServices(false)
-              .address(sa.getAddress())
-              .port(sa.getPort())
-              .addProtocol(Http1Config.builder().maxHeadersSize(hardHeaderLimit(config)).build())
-              .directHandlers(
-                  d ->
-                      d.addHandler(
-                          DirectHandler.EventType.BAD_REQUEST,
-                          new BadRequests(hardHeaderLimit(config))))
-              .routing(routing)
-              .build()
-              .start();
-      if (!s.isRunning() || s.port() < 0) {
-        // Helidon logs a bind failure and returns a server that is not running; find out why.
-        s.stop();
-        throw new StartException(
-            "Cannot listen on " + a + " for " + what + ": " + diagnoseBind(sa), bindError(sa));
-      }
+      MiniHttpServer s = MiniHttpServer.start(what, sa, routes, hardHeaderLimit(config));
       servers.add(s);
       LOG.info("Agent {} listener on {} (port {})", what, a, s.port());
       return s;
-    } catch (StartException e) {
-      throw e;
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       throw new StartException("Cannot listen on " + a + " for " + what + ": " + rootMessage(e), e);
     }
   }
 
-  /** Binds {@code sa} once to learn why the web server could not; null when it now works. */
-  private static java.io.IOException bindError(InetSocketAddress sa) {
-    try (java.net.ServerSocket s = new java.net.ServerSocket()) {
-      s.bind(sa);
-      return null;
-    } catch (java.io.IOException e) {
-      return e;
-    }
-  }
-
-  private static String diagnoseBind(InetSocketAddress sa) {
-    java.io.IOException e = bindError(sa);
-    return e == null ? "the web server did not start (see the log above)" : e.getMessage();
-  }
-
   /**
-   * Helidon's own header limit, a hard bound well above {@code maxHeaderBytes}: Helidon answers a
-   * bare 400 above it, so the credentials handler enforces {@code maxHeaderBytes} itself with a 431
-   * and the agent's JSON error.
+   * The server's own header limit, a hard bound well above {@code maxHeaderBytes}: above it the
+   * server answers 400 {@code BadRequest} and closes the connection; between the two the
+   * credentials handler answers 431 with the agent's JSON error.
    */
   private static int hardHeaderLimit(AgentConfig config) {
     return Math.max(config.maxHeaderBytes() * 4, 64 * 1024);
-  }
-
-  /**
-   * Requests Helidon refuses before routing (malformed, or headers over the limit) get the agent's
-   * JSON error too; the connection is closed.
-   */
-  private static final class BadRequests implements DirectHandler {
-    private final int hardLimit;
-
-    BadRequests(int hardLimit) {
-      this.hardLimit = hardLimit;
-    }
-
-    @Override
-    public TransportResponse handle(
-        TransportRequest request,
-        EventType event,
-        Status status,
-        io.helidon.http.ServerResponseHeaders headers,
-        String message) {
-      LOG.debug("Refused a malformed request: {} {}", status, message);
-      byte[] body =
-          CredentialsHandler.errorBody(
-              "BadRequest",
-              "The request is not valid HTTP/1.1, or its headers exceed " + hardLimit + " bytes.");
-      return TransportResponse.builder()
-          .status(Status.BAD_REQUEST_400)
-          .header(HeaderNames.CONTENT_TYPE, "application/json")
-          .keepAlive(false)
-          .entity(body)
-          .build();
-    }
   }
 
   public List<InetSocketAddress> credentialAddresses() {
@@ -302,11 +227,11 @@ public final class AgentRuntime implements AutoCloseable {
   }
 
   public Optional<Integer> probePort() {
-    return Optional.ofNullable(probe).map(WebServer::port);
+    return Optional.ofNullable(probe).map(MiniHttpServer::port);
   }
 
   public Optional<Integer> metricsPort() {
-    return Optional.ofNullable(metricsServer).map(WebServer::port);
+    return Optional.ofNullable(metricsServer).map(MiniHttpServer::port);
   }
 
   public boolean ready() {
@@ -320,9 +245,9 @@ public final class AgentRuntime implements AutoCloseable {
   @Override
   public void close() {
     readiness.listenersBound(false);
-    for (WebServer s : servers) {
+    for (MiniHttpServer s : servers) {
       try {
-        s.stop();
+        s.close();
       } catch (RuntimeException e) {
         LOG.debug("Stopping a listener failed", e);
       }

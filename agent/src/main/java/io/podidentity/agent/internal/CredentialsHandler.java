@@ -1,12 +1,5 @@
 package io.podidentity.agent.internal;
 
-import io.helidon.http.Header;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.Handler;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import io.podidentity.agent.AgentConfig;
 import io.podidentity.api.ApiException;
 import java.nio.charset.StandardCharsets;
@@ -30,13 +23,13 @@ import org.slf4j.LoggerFactory;
  * Go, Java and JS SDKs show to the user; statuses per {@link AgentErrors}. Nothing here logs or
  * echoes the token or a secret.
  */
-public final class CredentialsHandler implements Handler {
+public final class CredentialsHandler implements MiniHttpServer.Handler {
   private static final Logger LOG = LoggerFactory.getLogger(CredentialsHandler.class);
-  private static final Header JSON_TYPE =
-      HeaderValues.createCached(HeaderNames.CONTENT_TYPE, "application/json");
-  private static final Header NO_STORE =
-      HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-store");
-  private static final Header RETRY_AFTER = HeaderValues.createCached(HeaderNames.RETRY_AFTER, "1");
+  private static final byte[] JSON_NO_STORE =
+      MiniHttpServer.concat(
+          MiniHttpServer.JSON, MiniHttpServer.headerLine("Cache-Control", "no-store"));
+  private static final byte[] JSON_RETRY_AFTER =
+      MiniHttpServer.concat(MiniHttpServer.JSON, MiniHttpServer.headerLine("Retry-After", "1"));
 
   private final CredentialSource source;
   private final Set<String> allowedHosts;
@@ -52,42 +45,45 @@ public final class CredentialsHandler implements Handler {
   }
 
   @Override
-  public void handle(ServerRequest req, ServerResponse res) {
+  public MiniHttpServer.Response handle(MiniHttpServer.Request req) {
     PodCredentials creds;
     try {
-      int size = 0;
-      for (Header h : req.headers()) {
-        size += h.name().length() + 4;
-        for (String v : h.allValues()) {
-          size += v.length();
-        }
-      }
-      if (size > maxHeaderBytes) {
+      if (req.headerBytes() > maxHeaderBytes) {
         throw new ApiException(
             "RequestHeaderTooLarge",
             431,
             "The request headers are larger than " + maxHeaderBytes + " bytes.");
       }
-      String host = req.headers().first(HeaderNames.HOST).orElse("");
-      if (!allowedHosts.contains(AgentConfig.normalizeHost(host))) {
+      String host = req.host() == null ? "" : req.host();
+      if (!allowed(host)) {
         throw AgentErrors.invalidHost(host, allowedHosts);
       }
-      String token = token(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+      String token = token(req.authorization());
       creds = source.fetch(token);
     } catch (ApiException e) {
-      error(res, e);
-      return;
+      return error(e);
     } catch (RuntimeException e) {
       LOG.error("Unexpected failure answering /v1/credentials", e);
-      error(
-          res,
+      return error(
           new ApiException("InternalError", 500, "The agent failed unexpectedly; see its log."));
-      return;
     }
     metrics.request(200);
-    res.header(JSON_TYPE);
-    res.header(NO_STORE);
-    res.send(creds.body());
+    return new MiniHttpServer.Response(200, JSON_NO_STORE, creds.body());
+  }
+
+  /** The last Host checked: clients send the same one every time; spares normalizing it. */
+  private record HostCheck(String host, boolean allowed) {}
+
+  private volatile HostCheck lastHost = new HostCheck("", false);
+
+  private boolean allowed(String host) {
+    HostCheck last = lastHost;
+    if (last.host().equals(host)) {
+      return last.allowed();
+    }
+    boolean allowed = allowedHosts.contains(AgentConfig.normalizeHost(host));
+    lastHost = new HostCheck(host, allowed);
+    return allowed;
   }
 
   /** The token from an Authorization value: verbatim, or after a {@code Bearer } prefix. */
@@ -105,15 +101,14 @@ public final class CredentialsHandler implements Handler {
     return t;
   }
 
-  private void error(ServerResponse res, ApiException e) {
+  private MiniHttpServer.Response error(ApiException e) {
     metrics.request(e.status());
-    if (e.status() == 429 || e.status() == 503) {
-      res.header(RETRY_AFTER);
-    }
     LOG.debug("Answered {} {}", e.status(), e.code());
-    res.status(Status.create(e.status()));
-    res.header(JSON_TYPE);
-    res.send(errorBody(e.code(), e.getMessage()));
+    boolean retry = e.status() == 429 || e.status() == 503;
+    return new MiniHttpServer.Response(
+        e.status(),
+        retry ? JSON_RETRY_AFTER : MiniHttpServer.JSON,
+        errorBody(e.code(), e.getMessage()));
   }
 
   /** {@code {"code":"...","message":"..."}}. */
