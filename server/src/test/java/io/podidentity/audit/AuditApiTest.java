@@ -24,11 +24,7 @@ class AuditApiTest {
   @BeforeAll
   static void start() {
     ts = new TestServer();
-    admin =
-        new RawClient(
-            ts.endpoint(),
-            ts.server().adminKey().accessKeyId(),
-            ts.server().adminKey().secretAccessKey());
+    admin = ts.adminClient();
     AuditLog log = new AuditLog(ts.server().database());
     log.record(issued(T0, "team-a", "reader", "arn:aws:iam::111122223333:role/reader"));
     log.record(
@@ -106,11 +102,7 @@ class AuditApiTest {
 
   @Test
   void theAgentKeyMayNotReadTheAuditTrail() {
-    RawClient agent =
-        new RawClient(
-            ts.endpoint(),
-            ts.server().agentKey().accessKeyId(),
-            ts.server().agentKey().secretAccessKey());
+    RawClient agent = ts.agentClient();
     assertThat(agent.signed("GET", "/podidentity/v1/audit", null, "eks").statusCode())
         .isEqualTo(403);
   }

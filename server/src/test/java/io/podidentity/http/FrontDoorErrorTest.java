@@ -18,11 +18,7 @@ class FrontDoorErrorTest {
   @BeforeAll
   static void start() {
     ts = new TestServer();
-    admin =
-        new RawClient(
-            ts.endpoint(),
-            ts.server().adminKey().accessKeyId(),
-            ts.server().adminKey().secretAccessKey());
+    admin = ts.adminClient();
   }
 
   @AfterAll
@@ -144,11 +140,7 @@ class FrontDoorErrorTest {
 
   @Test
   void agentKeyMayNotManageAssociations() throws Exception {
-    RawClient agent =
-        new RawClient(
-            ts.endpoint(),
-            ts.server().agentKey().accessKeyId(),
-            ts.server().agentKey().secretAccessKey());
+    RawClient agent = ts.agentClient();
     assertEnvelope(
         agent.signed("GET", "/clusters/local/pod-identity-associations", null, "eks"),
         403,

@@ -83,6 +83,18 @@ public final class TestServer implements AutoCloseable {
             server.agentKey().accessKeyId(), server.agentKey().secretAccessKey()));
   }
 
+  /** Raw signed requests with the admin key. */
+  public RawClient adminClient() {
+    return new RawClient(
+        endpoint(), server.adminKey().accessKeyId(), server.adminKey().secretAccessKey());
+  }
+
+  /** Raw signed requests with the agent key (only eks-auth:AssumeRoleForPodIdentity). */
+  public RawClient agentClient() {
+    return new RawClient(
+        endpoint(), server.agentKey().accessKeyId(), server.agentKey().secretAccessKey());
+  }
+
   public EksClient eks() {
     return EksClient.builder()
         .endpointOverride(endpoint())
