@@ -45,17 +45,17 @@ public final class RestService {
 
   private final String signingName;
   private final List<Route> routes;
-  private final Map<Integer, Integer> statusOverrides;
+  private final int accessDeniedStatus;
   private final DeniedListener deniedListener;
 
   private RestService(
       String signingName,
       List<Route> routes,
-      Map<Integer, Integer> overrides,
+      int accessDeniedStatus,
       DeniedListener deniedListener) {
     this.signingName = signingName;
     this.routes = List.copyOf(routes);
-    this.statusOverrides = Map.copyOf(overrides);
+    this.accessDeniedStatus = accessDeniedStatus;
     this.deniedListener = deniedListener;
   }
 
@@ -89,7 +89,7 @@ public final class RestService {
 
   /** The status an AccessDeniedException has in this service (403 for EKS, 400 for EKS Auth). */
   public int accessDeniedStatus() {
-    return statusOverrides.getOrDefault(403, 403);
+    return accessDeniedStatus;
   }
 
   /** Tells this service's {@link DeniedListener}, if any, that the front door refused a caller. */
@@ -137,7 +137,7 @@ public final class RestService {
   public static final class Builder {
     private final String signingName;
     private final List<Route> routes = new ArrayList<>();
-    private final Map<Integer, Integer> overrides = new HashMap<>();
+    private int accessDeniedStatus = 403;
     private DeniedListener deniedListener = (caller, params, refusal) -> {};
 
     private Builder(String signingName) {
@@ -156,7 +156,7 @@ public final class RestService {
 
     /** EKS Auth models AccessDeniedException as 400, not 403 (aws-models/eks-auth). */
     public Builder accessDeniedStatus(int status) {
-      overrides.put(403, status);
+      accessDeniedStatus = status;
       return this;
     }
 
@@ -167,7 +167,7 @@ public final class RestService {
     }
 
     public RestService build() {
-      return new RestService(signingName, routes, overrides, deniedListener);
+      return new RestService(signingName, routes, accessDeniedStatus, deniedListener);
     }
   }
 }
