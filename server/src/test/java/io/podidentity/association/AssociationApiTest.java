@@ -381,6 +381,29 @@ class AssociationApiTest {
   }
 
   @Test
+  void theFiveThousandAndFirstAssociationOfAClusterIsResourceLimitExceeded() {
+    AssociationService service = ts.server().associations();
+    for (int i = 0; i < AssociationRules.MAX_PER_CLUSTER; i++) {
+      service.create(
+          "local",
+          new AssociationService.CreateRequest(
+              "ns-" + (i % 50),
+              "sa-" + i,
+              ROLE,
+              java.util.Optional.empty(),
+              java.util.Optional.empty(),
+              java.util.Optional.empty(),
+              java.util.Optional.empty(),
+              java.util.Optional.empty()));
+    }
+    assertThatThrownBy(() -> create("default", "one-too-many"))
+        .isInstanceOf(
+            software.amazon.awssdk.services.eks.model.ResourceLimitExceededException.class)
+        .hasMessageContaining("maximum of 5000")
+        .satisfies(e -> assertThat(((EksException) e).statusCode()).isEqualTo(400));
+  }
+
+  @Test
   void associationsSurviveARestart() {
     PodIdentityAssociation a = create("default", "sa");
     eks.close();
