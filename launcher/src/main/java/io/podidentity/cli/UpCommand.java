@@ -158,7 +158,6 @@ final class UpCommand implements Callable<Integer> {
               + ":role/my-role",
           "  aws eks list-pod-identity-associations --cluster-name " + c.name(),
           "",
-          "",
           "Run a command as a pod of a service account would run (token file + the webhook's env):",
           "  podidentity exec --namespace default --service-account my-service-account -- aws sts get-caller-identity",
           "",
