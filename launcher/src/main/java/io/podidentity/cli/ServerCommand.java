@@ -16,6 +16,7 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    ServerProcess.tuneScheduler();
     PodIdentityServer server = PodIdentityServer.start(options.toConfig());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -54,6 +54,7 @@ final class UpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ServerProcess.tuneScheduler();
     Cluster.validateName(cluster);
     ServerConfig config = options.toConfig();
     Embedded up = Embedded.start(config, cluster, agentPort, webhookPort);
