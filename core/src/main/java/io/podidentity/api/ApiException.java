@@ -63,10 +63,6 @@ public final class ApiException extends RuntimeException {
     return new ApiException("ResourceLimitExceededException", 400, message);
   }
 
-  public static ApiException serverError(String message) {
-    return new ApiException("ServerException", 500, message);
-  }
-
   @Override
   public String toString() {
     return "ApiException{" + code + " " + status + ": " + getMessage() + "}";

@@ -47,10 +47,6 @@ public final class SecretBox {
     return new SecretBox(k);
   }
 
-  public static SecretBox ofKey(byte[] key) {
-    return new SecretBox(key.clone());
-  }
-
   public String seal(String plaintext) {
     try {
       byte[] iv = new byte[12];

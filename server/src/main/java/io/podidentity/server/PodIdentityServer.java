@@ -29,7 +29,6 @@ import io.podidentity.policy.PolicyKind;
 import io.podidentity.sigv4.SigV4Verifier;
 import io.podidentity.sigv4.SigningSecret;
 import io.podidentity.store.Database;
-import io.podidentity.sts.BuiltinIssuer;
 import io.podidentity.sts.RoleSessions;
 import io.podidentity.sts.SessionAuthorizer;
 import io.podidentity.sts.StsApi;
@@ -62,14 +61,11 @@ public final class PodIdentityServer implements AutoCloseable {
   private final ClusterRegistry clusters;
   private final AssociationService associations;
   private final AccessKeys keys;
-  private final SecretBox box;
   private final SigningSecret<Caller> admin;
   private final SigningSecret<Caller> agent;
-  private final PrometheusRegistry registry;
   private final AtomicBoolean readyFlag;
   private final Roles roles;
   private final RoleSessions roleSessions;
-  private final CredentialIssuer builtinIssuer;
 
   private PodIdentityServer(
       ServerConfig config,
@@ -79,17 +75,14 @@ public final class PodIdentityServer implements AutoCloseable {
       ClusterRegistry clusters,
       AssociationService associations,
       AccessKeys keys,
-      SecretBox box,
       SigningSecret<Caller> admin,
       SigningSecret<Caller> agent,
-      PrometheusRegistry registry,
       AtomicBoolean readyFlag,
       Roles roles,
       RoleSessions roleSessions) {
     this.readyFlag = readyFlag;
     this.roles = roles;
     this.roleSessions = roleSessions;
-    this.builtinIssuer = new BuiltinIssuer(roleSessions);
     this.config = config;
     this.dataDir = dataDir;
     this.db = db;
@@ -97,10 +90,8 @@ public final class PodIdentityServer implements AutoCloseable {
     this.clusters = clusters;
     this.associations = associations;
     this.keys = keys;
-    this.box = box;
     this.admin = admin;
     this.agent = agent;
-    this.registry = registry;
   }
 
   /** Starts a server; throws IllegalStateException with a clear message when it cannot. */
@@ -177,10 +168,8 @@ public final class PodIdentityServer implements AutoCloseable {
               clusters,
               associations,
               keys,
-              box,
               admin,
               agent,
-              registry,
               readyFlag,
               roles,
               roleSessions);
@@ -322,10 +311,6 @@ public final class PodIdentityServer implements AutoCloseable {
     return keys;
   }
 
-  public SecretBox secretBox() {
-    return box;
-  }
-
   /** The administrator's key (profile podidentity). */
   public SigningSecret<Caller> adminKey() {
     return admin;
@@ -344,18 +329,6 @@ public final class PodIdentityServer implements AutoCloseable {
   /** The builtin issuer's STS AssumeRole. */
   public RoleSessions roleSessions() {
     return roleSessions;
-  }
-
-  /**
-   * The builtin {@link CredentialIssuer} (EKS Pod Identity credentials from this server's own IAM
-   * and STS), for EKS Auth when the server runs with the builtin issuer.
-   */
-  public CredentialIssuer builtinIssuer() {
-    return builtinIssuer;
-  }
-
-  public PrometheusRegistry metricsRegistry() {
-    return registry;
   }
 
   @Override

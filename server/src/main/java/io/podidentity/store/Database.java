@@ -158,16 +158,6 @@ public final class Database implements AutoCloseable {
     throw (T) t;
   }
 
-  /** Direct access for code that manages its own transactions. */
-  public Jdbi jdbi() {
-    return jdbi;
-  }
-
-  /** Convenience for callers that only need a handle for a moment. */
-  public Handle open() {
-    return jdbi.open();
-  }
-
   @Override
   public void close() {
     closer.run();

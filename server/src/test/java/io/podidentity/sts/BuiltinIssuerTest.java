@@ -42,7 +42,7 @@ class BuiltinIssuerTest {
   void start() {
     ts = new TestServer();
     iam = IamClients.iam(ts);
-    issuer = ts.server().builtinIssuer();
+    issuer = new BuiltinIssuer(ts.server().roleSessions());
   }
 
   @AfterAll
