@@ -92,19 +92,17 @@ class LinkSetupTest {
 
   @Test
   void ipv6FailureIsOnlyAWarning() throws Exception {
-    run(
-        List.of(
-            "ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"));
+    // Through /proc rather than sysctl(8), which lives in /usr/sbin and may not be on PATH.
     run(
         List.of(
             "ip",
             "netns",
             "exec",
             ns,
-            "sysctl",
-            "-q",
-            "-w",
-            "net.ipv6.conf.default.disable_ipv6=1"));
+            "sh",
+            "-c",
+            "echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6;"
+                + " echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6"));
 
     boolean v6 = setup().run();
 
