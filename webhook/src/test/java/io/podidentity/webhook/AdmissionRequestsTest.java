@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,8 +95,20 @@ class AdmissionRequestsTest {
 
   @Test
   void bodyOverTheLimitIs413() throws Exception {
+    // Expect: 100-continue, so the client waits for the server's verdict on the declared length
+    // instead of racing the whole body against the server closing the connection (which reset
+    // the connection before the 413 could be read, now and then).
     HttpResponse<String> res =
-        post("application/json", "{\"pad\":\"" + "x".repeat(70 * 1024) + "\"}");
+        client.send(
+            HttpRequest.newBuilder(webhook.mutateUri())
+                .timeout(Duration.ofSeconds(15))
+                .expectContinue(true)
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"pad\":\"" + "x".repeat(70 * 1024) + "\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
 
     assertThat(res.statusCode()).isEqualTo(413);
     assertThat(JSON.readTree(res.body()).path("error").asText()).contains("65536 bytes");
